@@ -1,0 +1,4 @@
+import { messagingMigration } from '@alphintra/platform-messaging';
+
+/** In order; a migration once released is never edited, only followed. */
+export const migrations = [messagingMigration('auth_data')];

@@ -1,0 +1,34 @@
+/** The services behind the gateway and their default local ports. */
+export const UPSTREAM_PORTS = {
+  auth: 3001,
+  user: 3002,
+  strategy: 3003,
+  trading: 3004,
+  risk: 3005,
+  broker: 3006,
+  nocode: 3007,
+  notification: 3008,
+} as const;
+
+export type Upstream = keyof typeof UPSTREAM_PORTS;
+
+/** `/api/v1/<area>` → owning service (API.md). Paths are passed through unchanged. */
+export const ROUTES: Record<string, Upstream> = {
+  auth: 'auth',
+  users: 'user',
+  instruments: 'strategy',
+  blacklist: 'strategy',
+  filters: 'strategy',
+  screeners: 'strategy',
+  screens: 'strategy',
+  strategies: 'strategy',
+  backtests: 'strategy',
+  nocode: 'nocode',
+  orders: 'trading',
+  executions: 'trading',
+  portfolio: 'trading',
+  risk: 'risk',
+  compliance: 'risk',
+  broker: 'broker',
+  notifications: 'notification',
+};

@@ -1,0 +1,3 @@
+export * from './event-contract';
+export * from './topics';
+export * from './events/platform.events';

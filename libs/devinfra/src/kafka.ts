@@ -1,0 +1,113 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cacheDir, repoRoot, stateDir } from './paths';
+import { portOpen, PrerequisiteError, run, waitForPort, which } from './process';
+
+export interface KafkaServer {
+  brokers: string[];
+  stop(): Promise<void>;
+  /** Restarts the broker process with the same data (fault tests). */
+  restart(): Promise<void>;
+}
+
+export interface LocalKafkaOptions {
+  name: string;
+  port: number;
+  heapMb?: number;
+}
+
+export const KAFKA_VERSION = /<kafka\.version>([^<]+)</.exec(readFileSync(join(repoRoot(), 'tools', 'kafka', 'pom.xml'), 'utf8'))![1];
+
+/** Resolves Kafka's jars from Maven Central into the cache (once). */
+export function ensureKafkaJars(): string {
+  const libs = join(cacheDir(), `kafka-${KAFKA_VERSION}`, 'libs');
+  if (existsSync(libs) && readdirSync(libs).some((f) => f.startsWith('kafka_2.13-'))) return libs;
+  if (!which('java')) throw new PrerequisiteError('Java 17+ is required to run the local Kafka broker (java not on PATH)');
+  const mvn = which('mvn');
+  if (!mvn) throw new PrerequisiteError('Maven (mvn) is required to fetch the Kafka jars from Maven Central');
+  run(mvn, ['-q', '-B', '-f', join(repoRoot(), 'tools', 'kafka', 'pom.xml'), 'dependency:copy-dependencies',
+    `-DoutputDirectory=${libs}`, `-Dmaven.repo.local=${join(cacheDir(), 'm2')}`], { stdio: 'pipe' });
+  return libs;
+}
+
+function javaMajor(): number {
+  const r = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  const m = /version "(\d+)/.exec(`${r.stderr}${r.stdout}`);
+  return m ? Number(m[1]) : 0;
+}
+
+export async function startLocalKafka(o: LocalKafkaOptions): Promise<KafkaServer> {
+  const libs = ensureKafkaJars();
+  if (javaMajor() < 17) throw new PrerequisiteError('Kafka needs Java 17+');
+  const dir = stateDir('kafka', o.name);
+  const dataDir = join(dir, 'data');
+  const controllerPort = o.port + 1;
+  const props = join(dir, 'server.properties');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    props,
+    [
+      'process.roles=broker,controller',
+      'node.id=1',
+      `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
+      `listeners=PLAINTEXT://127.0.0.1:${o.port},CONTROLLER://127.0.0.1:${controllerPort}`,
+      `advertised.listeners=PLAINTEXT://127.0.0.1:${o.port}`,
+      'controller.listener.names=CONTROLLER',
+      'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+      `log.dirs=${dataDir}`,
+      'num.partitions=3',
+      'offsets.topic.replication.factor=1',
+      'offsets.topic.num.partitions=10',
+      'transaction.state.log.replication.factor=1',
+      'transaction.state.log.min.isr=1',
+      'auto.create.topics.enable=false',
+      'group.initial.rebalance.delay.ms=0',
+      'log.flush.interval.ms=1000',
+    ].join('\n'),
+  );
+  const cp = `${libs}/*`;
+  const log4j = join(dir, 'log4j.properties');
+  writeFileSync(log4j, 'log4j.rootLogger=WARN, stdout\nlog4j.appender.stdout=org.apache.log4j.ConsoleAppender\nlog4j.appender.stdout.layout=org.apache.log4j.PatternLayout\nlog4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n\n');
+  if (!existsSync(join(dataDir, 'meta.properties'))) {
+    const id = run('java', ['-cp', cp, 'kafka.tools.StorageTool', 'random-uuid'], { stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n').pop()!;
+    run('java', ['-cp', cp, `-Dlog4j.configuration=file:${log4j}`, 'kafka.tools.StorageTool', 'format', '-t', id, '-c', props], { stdio: 'pipe' });
+  }
+  const pidFile = join(dir, 'kafka.pid');
+  const launch = async () => {
+    if (await portOpen(o.port)) throw new Error(`port ${o.port} is already in use; is another Kafka running? (pid file ${pidFile})`);
+    const logFd = openSync(join(dir, 'kafka.log'), 'a');
+    const child = spawn(
+      'java',
+      [`-Xmx${o.heapMb ?? 512}m`, `-Xms${Math.min(256, o.heapMb ?? 512)}m`, '-XX:+UseG1GC', '-XX:TieredStopAtLevel=1', '-Djava.awt.headless=true',
+        `-Dlog4j.configuration=file:${log4j}`, '-cp', cp, 'kafka.Kafka', props],
+      { detached: true, stdio: ['ignore', logFd, logFd] },
+    );
+    closeSync(logFd);
+    child.unref();
+    writeFileSync(pidFile, String(child.pid));
+    await waitForPort(o.port, 60_000, `Kafka (log ${join(dir, 'kafka.log')})`);
+  };
+  const stop = async () => {
+    if (!existsSync(pidFile)) return;
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    rmSync(pidFile);
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      return;
+    }
+    for (let i = 0; i < 150; i++) {
+      try {
+        process.kill(pid, 0);
+      } catch {
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    process.kill(pid, 'SIGKILL');
+  };
+  await stop(); // a broker left over from an interrupted run
+  await launch();
+  return { brokers: [`127.0.0.1:${o.port}`], stop, restart: async () => (await stop(), await launch()) };
+}

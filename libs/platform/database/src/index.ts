@@ -1,0 +1,5 @@
+export * from './topology';
+export * from './database.env';
+export * from './orm';
+export * from './migrate';
+export * from './provision';

@@ -1,0 +1,27 @@
+/** DDL for a service's outbox and inbox; each service's first migration runs it in its own schema. */
+export const messagingTablesSql = (schema: string): string[] => [
+  `create table if not exists "${schema}"."outbox" (
+     "id" bigserial primary key,
+     "event_id" uuid not null unique,
+     "topic" text not null,
+     "aggregate_key" text not null,
+     "shard" smallint not null,
+     "event_type" text not null,
+     "headers" jsonb not null,
+     "payload" jsonb not null,
+     "created_at" timestamptz not null default now(),
+     "sent_at" timestamptz
+   )`,
+  `create index if not exists "outbox_pending_idx" on "${schema}"."outbox" ("shard", "id") where "sent_at" is null`,
+  `create or replace function "${schema}"."outbox_notify"() returns trigger language plpgsql as $$
+   begin perform pg_notify('${schema}_outbox', ''); return null; end $$`,
+  `drop trigger if exists "outbox_notify" on "${schema}"."outbox"`,
+  `create trigger "outbox_notify" after insert on "${schema}"."outbox" for each statement execute function "${schema}"."outbox_notify"()`,
+  `create table if not exists "${schema}"."inbox" (
+     "event_id" uuid not null,
+     "consumer" text not null,
+     "event_type" text not null,
+     "received_at" timestamptz not null default now(),
+     primary key ("event_id", "consumer")
+   )`,
+];

@@ -1,0 +1,56 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EventContract, EventData } from '@alphintra/contracts';
+import { newEvent, toHeaders, type CloudEvent } from './envelope';
+
+export const OUTBOX_SHARDS = 16;
+
+/** FNV-1a; the shard keeps every event of one aggregate on one relay at a time. */
+export function shardOf(key: string, shards = OUTBOX_SHARDS): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % shards;
+}
+
+export interface RecordOptions {
+  correlationId?: string;
+  traceparent?: string;
+}
+
+/**
+ * Writes outgoing events into the service's outbox, inside the caller's transaction,
+ * so the state change and its event commit together or not at all.
+ */
+export class OutboxPublisher {
+  constructor(
+    private readonly source: string,
+    private readonly schema: string,
+    private readonly topicPrefix = '',
+  ) {}
+
+  async record<C extends EventContract>(em: EntityManager, contract: C, subject: string, data: EventData<C>, o: RecordOptions = {}): Promise<CloudEvent> {
+    const [event] = await this.recordMany(em, contract, [{ subject, data }], o);
+    return event;
+  }
+
+  async recordMany<C extends EventContract>(
+    em: EntityManager,
+    contract: C,
+    items: { subject: string; data: EventData<C> }[],
+    o: RecordOptions = {},
+  ): Promise<CloudEvent[]> {
+    if (!em.isInTransaction()) throw new Error('OutboxPublisher.record must run inside the transaction of the state change');
+    const events = items.map((i) => newEvent(contract, `/alphintra/${this.source}`, i.subject, i.data, o));
+    if (events.length === 0) return events;
+    const values: unknown[] = [];
+    for (const e of events) {
+      values.push(e.id, this.topicPrefix + contract.topic, e.subject, shardOf(e.subject), e.type, JSON.stringify(toHeaders(e)), JSON.stringify(e.data));
+    }
+    const rows = events.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ');
+    await em.execute(
+      `insert into "${this.schema}"."outbox" ("event_id", "topic", "aggregate_key", "shard", "event_type", "headers", "payload") values ${rows}`,
+      values,
+      'run',
+    );
+    return events;
+  }
+}

@@ -1,0 +1,36 @@
+import { dlqOf } from '@alphintra/contracts';
+import type { Kafka } from './kafka';
+
+export interface TopicSpec {
+  name: string;
+  partitions: number;
+  replicationFactor: number;
+  retentionMs: number;
+}
+
+/** Creates each topic and its dead-letter topic if missing; existing topics are left as they are. */
+export async function ensureTopics(kafka: Kafka, specs: TopicSpec[]): Promise<string[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const wanted = specs.flatMap((s) => [s, { ...s, name: dlqOf(s.name), partitions: 1 }]).filter((s) => !existing.has(s.name));
+    if (wanted.length) {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: wanted.map((s) => ({
+          topic: s.name,
+          numPartitions: s.partitions,
+          replicationFactor: s.replicationFactor,
+          configEntries: [
+            { name: 'retention.ms', value: String(s.retentionMs) },
+            { name: 'min.insync.replicas', value: String(Math.min(2, s.replicationFactor)) },
+          ],
+        })),
+      });
+    }
+    return wanted.map((s) => s.name);
+  } finally {
+    await admin.disconnect();
+  }
+}
