@@ -2,7 +2,7 @@ import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
 export default [
-  { ignores: ['**/dist', '**/node_modules', '**/.local', 'helm/**', 'k8s/**'] },
+  { ignores: ['**/dist', '**/node_modules', '**/.local', 'helm/**', 'k8s/**', '**/jest.config.js', 'jest.preset.js'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
@@ -24,7 +24,8 @@ export default [
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
             { sourceTag: 'type:devinfra', onlyDependOnLibsWithTags: ['type:devinfra'] },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:testing', 'type:devinfra', 'type:platform', 'type:contracts', 'type:util'] },
-            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:devinfra', 'type:platform', 'type:contracts', 'type:util'] },
+            { sourceTag: 'type:itest', onlyDependOnLibsWithTags: ['type:testing', 'type:devinfra', 'type:platform', 'type:contracts', 'type:util'] },
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:devinfra', 'type:testing', 'type:platform', 'type:contracts', 'type:util'] },
           ],
         },
       ],
@@ -35,6 +36,6 @@ export default [
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
     },
   },
-  { files: ['libs/platform/messaging/**/*.ts'], rules: { 'no-restricted-imports': 'off' } },
+  { files: ['libs/platform/messaging/**/*.ts', 'tests/platform/**/*.ts'], rules: { 'no-restricted-imports': 'off' } },
   { files: ['**/*.spec.ts'], rules: { '@typescript-eslint/no-non-null-assertion': 'off' } },
 ];

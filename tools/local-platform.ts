@@ -108,7 +108,7 @@ export function readable(line: string): string {
 }
 
 /** Starts an app as a child process with its output prefixed by its name. */
-export function startApp(app: AppName, env: NodeJS.ProcessEnv, index: number, write = (l: string) => process.stdout.write(l)): ChildProcess {
+export function startApp(app: AppName, env: NodeJS.ProcessEnv, index: number, write: (l: string) => void = (l) => process.stdout.write(l)): ChildProcess {
   const child = spawn(process.execPath, [mainOf(app)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const prefix = `\x1b[${COLORS[index % COLORS.length]}m${app.padEnd(12)}\x1b[0m| `;
   for (const stream of [child.stdout, child.stderr]) {

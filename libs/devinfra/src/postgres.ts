@@ -2,7 +2,7 @@ import { chownSync, existsSync, mkdirSync, readdirSync, realpathSync, writeFileS
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { isRoot, PrerequisiteError, run, waitForPort, which } from './process';
-import { repoRoot, stateDir } from './paths';
+import { stateDir } from './paths';
 
 export interface PostgresServer {
   host: string;
@@ -57,7 +57,7 @@ function osUser(): string | undefined {
 /** As root the data dir goes to /tmp, because /root is not readable by the unprivileged user. */
 function dataDirOf(name: string): string {
   if (!isRoot()) return stateDir('pg', name);
-  const tag = createHash('sha1').update(repoRoot()).digest('hex').slice(0, 8);
+  const tag = createHash('sha1').update(stateDir()).digest('hex').slice(0, 8);
   return join('/tmp', `alphintra-${tag}`, 'pg', name);
 }
 

@@ -1,1 +1,1 @@
-export const hello = (): string => 'money';
+export * from './decimal';

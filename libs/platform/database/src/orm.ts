@@ -17,6 +17,8 @@ export interface ServiceOrmOptions {
   migrations: { name: string; class: MigrationClass }[];
   poolMax?: number;
   debug?: boolean;
+  /** MikroORM's own messages (migrator, debug queries); silent by default. */
+  log?: (message: string) => void;
 }
 
 /** MikroORM options for one service: its own database, its own schema, its own migrations. */
@@ -43,6 +45,7 @@ export function serviceOrmConfig(o: ServiceOrmOptions): ServiceOrmConfig {
     pool: { min: 0, max: o.poolMax ?? 10 },
     allowGlobalContext: false,
     debug: o.debug ?? false,
+    logger: o.log ?? (() => undefined),
     ensureDatabase: false,
   });
 }

@@ -3,9 +3,8 @@ import { ModuleRef } from '@nestjs/core';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
-import type { Admin } from 'kafkajs';
 import { schemaOf, serviceOrmConfig, type ServiceDatabaseConfig, type ServiceName, type ServiceOrmOptions } from '@alphintra/platform-database';
-import { createKafka, EventConsumer, OutboxPublisher, OutboxRelay, type EventHandler, type Kafka } from '@alphintra/platform-messaging';
+import { createKafka, EventConsumer, KafkaProbe, OutboxPublisher, OutboxRelay, type EventHandler, type Kafka } from '@alphintra/platform-messaging';
 import { HEALTH_CHECKS, HealthController, type HealthCheck } from './health';
 import { MetricsController } from './metrics';
 
@@ -81,34 +80,31 @@ class MessagingLifecycle implements OnApplicationBootstrap, OnApplicationShutdow
 @Injectable()
 export class KafkaHealth implements HealthCheck, OnApplicationShutdown {
   readonly name = 'kafka';
-  private admin?: Admin;
+  private readonly probe: KafkaProbe;
 
-  constructor(@Inject(KAFKA) private readonly kafka: Kafka) {}
-
-  async check(): Promise<void> {
-    if (!this.admin) {
-      const admin = this.kafka.admin();
-      await admin.connect();
-      this.admin = admin;
-    }
-    await this.admin.describeCluster();
+  constructor(@Inject(KAFKA) kafka: Kafka) {
+    this.probe = new KafkaProbe(kafka);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await this.admin?.disconnect();
+  check(): Promise<void> {
+    return this.probe.check();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.probe.close();
   }
 }
 
 @Module({})
 export class PlatformModule {
   static forService(spec: ServiceSpec, env: ServiceRuntimeEnv, logger: Logger): DynamicModule {
-    const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: `${spec.service}-service` });
+    const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: `${spec.service}-service`, logger });
     return {
       module: PlatformModule,
       global: true,
       imports: [
         MikroOrmModule.forRoot({
-          ...serviceOrmConfig({ ...spec, connection: env.database.runtime }),
+          ...serviceOrmConfig({ ...spec, connection: env.database.runtime, log: (m) => logger.debug({ component: 'mikro-orm' }, m) }),
           registerRequestContext: true,
         }),
       ],

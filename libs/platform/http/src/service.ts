@@ -61,7 +61,7 @@ export async function runService(spec: ServiceSpec, feature: Type | DynamicModul
       logger.fatal(`${spec.service.toUpperCase()}_DATABASE_OWNER_PASSWORD is required to migrate`);
       process.exit(78);
     }
-    const applied = await migrateService({ ...spec, connection: env.database.owner });
+    const applied = await migrateService({ ...spec, connection: env.database.owner, log: (m) => logger.info({ component: 'migrator' }, m) });
     logger.info({ applied }, `${spec.service} migrations up to date`);
     return;
   }

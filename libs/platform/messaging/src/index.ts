@@ -7,3 +7,4 @@ export * from './topics';
 export * from './logger';
 export * from './messaging.sql';
 export * from './messaging.migration';
+export * from './kafka-probe';

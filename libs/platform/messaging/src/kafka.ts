@@ -1,4 +1,5 @@
-import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
+import { Kafka, logLevel, type KafkaConfig, type logCreator } from 'kafkajs';
+import { silentLogger, type MessagingLogger } from './logger';
 
 export type { Kafka } from 'kafkajs';
 
@@ -6,15 +7,29 @@ export interface KafkaOptions {
   brokers: string[];
   clientId: string;
   logLevel?: 'error' | 'warn' | 'info' | 'debug' | 'nothing';
+  logger?: MessagingLogger;
 }
 
 const LEVELS = { nothing: logLevel.NOTHING, error: logLevel.ERROR, warn: logLevel.WARN, info: logLevel.INFO, debug: logLevel.DEBUG };
+
+/** kafkajs's own log lines, into the service's structured log. */
+const toLogger =
+  (logger: MessagingLogger): logCreator =>
+  () =>
+  ({ level, log }) => {
+    const { message, ...fields } = log;
+    const entry = { component: 'kafkajs', ...fields };
+    if (level <= logLevel.ERROR) logger.error(entry, message);
+    else if (level === logLevel.WARN) logger.warn(entry, message);
+    else logger.info(entry, message);
+  };
 
 export function createKafka(o: KafkaOptions): Kafka {
   const config: KafkaConfig = {
     brokers: o.brokers,
     clientId: o.clientId,
-    logLevel: LEVELS[o.logLevel ?? 'error'],
+    logLevel: LEVELS[o.logLevel ?? 'warn'],
+    logCreator: toLogger(o.logger ?? silentLogger),
     retry: { initialRetryTime: 200, retries: 10 },
     connectionTimeout: 3000,
   };

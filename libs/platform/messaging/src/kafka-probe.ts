@@ -1,0 +1,23 @@
+import type { Admin } from 'kafkajs';
+import type { Kafka } from './kafka';
+
+/** Readiness: the cluster answers a metadata request over a long-lived admin connection. */
+export class KafkaProbe {
+  private admin?: Admin;
+
+  constructor(private readonly kafka: Kafka) {}
+
+  async check(): Promise<void> {
+    if (!this.admin) {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      this.admin = admin;
+    }
+    await this.admin.describeCluster();
+  }
+
+  async close(): Promise<void> {
+    await this.admin?.disconnect();
+    this.admin = undefined;
+  }
+}

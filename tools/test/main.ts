@@ -1,0 +1,58 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { pgUrl, repoRoot, startInfra, type InfraMode } from '@alphintra/devinfra';
+
+/**
+ * `make test`: type-check, lint and every project's tests, against one PostgreSQL and one
+ * Kafka for the whole run; ends with the totals on one line.
+ */
+async function main(): Promise<number> {
+  const root = repoRoot();
+  const results = join(root, '.local', 'test-results');
+  rmSync(results, { recursive: true, force: true });
+  mkdirSync(results, { recursive: true });
+  const step = (title: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env) => {
+    process.stdout.write(`\n\x1b[1m==> ${title}\x1b[0m\n`);
+    return spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env }).status ?? 1;
+  };
+  const nx = join(root, 'node_modules', '.bin', 'nx');
+  if (step('type-check', join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json', '--noEmit']) !== 0) return 1;
+  if (step('lint', nx, ['run-many', '-t', 'lint', '--outputStyle=stream']) !== 0) return 1;
+
+  process.stdout.write('\n\x1b[1m==> starting PostgreSQL and Kafka for the run\x1b[0m\n');
+  const mode = process.env.ALPHINTRA_TEST_INFRA as InfraMode | undefined;
+  const port = (what: string, fallback: number) => Number(process.env[`ALPHINTRA_TEST_${what}_PORT`] ?? fallback);
+  const infra = await startInfra({ name: 'test', pgPort: port('PG', 55_432), kafkaPort: port('KAFKA', 59_092), durable: false }, mode === 'external' ? undefined : mode);
+  let status: number;
+  try {
+    status = step('tests', nx, ['run-many', '-t', 'test', '--outputStyle=stream', '--parallel=2', '--', `--json`, `--outputFile=${results}/{projectName}.json`], {
+      ...process.env,
+      ALPHINTRA_TEST_INFRA: 'external',
+      ALPHINTRA_PG_URL: pgUrl(infra.postgres),
+      ALPHINTRA_KAFKA_BROKERS: infra.kafka.brokers.join(','),
+      JEST_MAX_WORKERS: '1',
+    });
+  } finally {
+    await infra.stop();
+  }
+  let passed = 0;
+  let failed = 0;
+  let skipped = 0;
+  for (const f of readdirSync(results)) {
+    const r = JSON.parse(readFileSync(join(results, f), 'utf8'));
+    passed += r.numPassedTests;
+    failed += r.numFailedTests;
+    skipped += r.numPendingTests;
+  }
+  process.stdout.write(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+  return status === 0 && failed === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
