@@ -34,8 +34,10 @@ say "node $(node --version)"
 STAMP=node_modules/.alphintra-lock
 LOCK_SUM=$( (cat package-lock.json; node --version) | sha1sum | cut -d' ' -f1)
 if [[ ! -f $STAMP || $(cat $STAMP) != "$LOCK_SUM" ]]; then
-  say "npm ci"
-  npm ci --no-audit --no-fund --loglevel=error >&2
+  say "npm install (from package-lock.json)"
+  # npm ci refuses this lock: the registry snapshot lacks the other platforms' optional binaries
+  # (@swc/core-darwin-*, ...), so they are not in it. npm install follows the lock all the same.
+  npm install --no-audit --no-fund --loglevel=error >&2
   echo "$LOCK_SUM" > $STAMP
 fi
 
