@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { startInfra, stateDir } from '@alphintra/devinfra';
-import { APPS, envOf, localSecrets, prepare, startApp, waitReady, type AppName } from '../tools/local-platform';
+import { APPS, envOf, localSecrets, prepare, startApp, waitReady, type AppName } from '@alphintra/devstack';
 
 const rssMb = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 const ports = Object.fromEntries(APPS.map((a, i) => [a, 28_080 + i])) as Record<AppName, number>;

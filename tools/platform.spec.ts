@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { killLocalPostgres, repoRoot, startLocalPostgres, type PostgresServer } from '@alphintra/devinfra';
 import { SERVICES, type ServiceCredentials, type ServiceName } from '@alphintra/platform-database';
 import { testInfra, uniqueId } from '@alphintra/testing';
-import { APPS, envOf, prepare, startApp, waitReady, type AppName, type PlatformEnv } from './local-platform';
+import { APPS, envOf, prepare, startApp, waitReady, type AppName, type PlatformEnv } from '@alphintra/devstack';
 
 // The apps run as real processes from the build (tools/run.sh builds before testing).
 const built = existsSync(join(repoRoot(), 'dist/apps/gateway/src/main.js'));

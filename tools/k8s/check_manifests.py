@@ -153,8 +153,44 @@ def check_secret_refs_resolve(label, objs, r: Report):
                             f"[{label}] {name_of(w)} {c['name']}: env {e['name']} needs key {ref['key']} of Secret {ref['name']}, which is not there")
 
 
+def hook_of(obj):
+    ann = obj.get("metadata", {}).get("annotations") or {}
+    if "helm.sh/hook" not in ann:
+        return None
+    return set(ann["helm.sh/hook"].split(",")), int(ann.get("helm.sh/hook-weight", "0"))
+
+
+def check_hook_order(label, objs, r: Report):
+    """A hook Job may only use chart objects that already exist when it runs: for a
+    pre-install hook, other pre-install hooks of lower weight (regular resources are only
+    created after the pre-install hooks)."""
+    rendered = {(o["kind"], o["metadata"]["name"]): o for o in objs}
+    for w in objs:
+        hook, tpl = hook_of(w), pod_spec(w)
+        if not hook or tpl is None:
+            continue
+        phases, weight = hook
+        spec = tpl["spec"]
+        deps = [("ServiceAccount", spec.get("serviceAccountName"))]
+        deps += [("Secret", n) for n in secret_refs(spec)]
+        for _, c in containers(spec):
+            deps += [("ConfigMap", e["configMapRef"]["name"]) for e in c.get("envFrom", []) or [] if "configMapRef" in e]
+        deps += [("ConfigMap", v["configMap"]["name"]) for v in spec.get("volumes", []) or [] if "configMap" in v]
+        deps += [("PersistentVolumeClaim", v["persistentVolumeClaim"]["claimName"]) for v in spec.get("volumes", []) or [] if "persistentVolumeClaim" in v]
+        for dep in deps:
+            obj = rendered.get(dep)
+            if obj is None:
+                continue  # not the chart's (an existingSecret): must exist beforehand
+            dep_hook = hook_of(obj)
+            for phase in phases & {"pre-install", "pre-upgrade"}:
+                r.check(dep_hook is not None and phase in dep_hook[0] and dep_hook[1] < weight,
+                        f"[{label}] {name_of(w)} ({phase} hook, weight {weight}) uses {dep[0]}/{dep[1]}, "
+                        "which is not an earlier hook of that phase and so does not exist yet")
+
+
 def check_render(label, objs, schemas, release, r: Report):
     pre = f"[{label}]"
+    check_hook_order(label, objs, r)
     # -- 1. schema validation
     for o in objs:
         errs = schemas.errors(o)
@@ -360,7 +396,12 @@ def mutation_test(objs, schemas, release):
         np = first("NetworkPolicy", app("trading"))
         np["spec"]["ingress"][0]["from"][0]["podSelector"]["matchLabels"]["app.kubernetes.io/component"] = "user"
 
-    cases = [break_unknown_field, break_type, break_probe, break_resources, break_root_fs, break_non_root,
+    def break_hook_order(o):
+        for x in o:
+            if x["kind"] == "Secret" and x["metadata"]["name"] == f"{release}-trading-db-owner":
+                x["metadata"]["annotations"] = {}
+
+    cases = [break_hook_order, break_unknown_field, break_type, break_probe, break_resources, break_root_fs, break_non_root,
              break_secret_literal, break_foreign_secret, break_netpol, break_ingress_rule]
     missed = []
     for case in cases:

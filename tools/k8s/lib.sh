@@ -24,7 +24,7 @@ ensure_helm() {
   if [[ ! -x "$bin" ]]; then
     command -v go >/dev/null || { log "go is required to build helm"; return 1; }
     log "building helm $HELM_VERSION from the Go module proxy into $CACHE/helm-$HELM_VERSION (about 2 minutes)"
-    ( go_env; GOBIN="$CACHE/helm-$HELM_VERSION" go install "helm.sh/helm/v3/cmd/helm@$HELM_VERSION" ) >&2
+    ( go_env; GOBIN="$CACHE/helm-$HELM_VERSION" go install "helm.sh/helm/v3/cmd/helm@$HELM_VERSION" ) >&2 || return 1
   fi
   printf '%s\n' "$bin"
 }
@@ -38,20 +38,53 @@ ensure_python() {
     rm -rf "$venv"
     python3 -m venv "$venv" >&2
     "$venv/bin/pip" install --quiet --disable-pip-version-check \
-      "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION" PyYAML >&2
+      "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION" PyYAML >&2 || return 1
   fi
   printf '%s\n' "$venv/bin/python"
 }
 
-# Prints the path of the compose-spec validator (compose-go's own CLI, the loader that
-# docker compose uses), built from the Go module proxy on first use.
+# Prints the path of a compose file validator built on compose-go (the loader docker
+# compose uses: interpolation, compose-spec schema, consistency of depends_on, ...),
+# compiled from the Go module proxy into the cache on first use. Usage of the binary:
+#   compose-check FILE   (variables from the environment)
 ensure_compose_validator() {
-  local dir="$CACHE/compose-go-$COMPOSE_GO_VERSION"
-  if [[ ! -x "$dir/cmd" ]]; then
-    log "building the compose-spec validator (compose-go $COMPOSE_GO_VERSION) into $dir"
-    ( go_env; GOBIN="$dir" go install "github.com/compose-spec/compose-go/v2/cmd@$COMPOSE_GO_VERSION" ) >&2
+  local dir="$CACHE/compose-check-$COMPOSE_GO_VERSION"
+  if [[ ! -x "$dir/compose-check" ]]; then
+    command -v go >/dev/null || { log "go is required to build the compose validator"; return 1; }
+    log "building the compose validator (compose-go $COMPOSE_GO_VERSION) into $dir"
+    mkdir -p "$dir/src"
+    cat > "$dir/src/main.go" <<'GO'
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/compose-spec/compose-go/v2/cli"
+)
+
+func main() {
+	opts, err := cli.NewProjectOptions(os.Args[1:], cli.WithOsEnv, cli.WithConsistency(true))
+	if err == nil {
+		var p interface{ ServiceNames() []string }
+		p, err = opts.LoadProject(context.Background())
+		if err == nil {
+			fmt.Printf("compose: %d services: %v\n", len(p.ServiceNames()), p.ServiceNames())
+			return
+		}
+	}
+	fmt.Fprintln(os.Stderr, err)
+	os.Exit(1)
+}
+GO
+    ( go_env; cd "$dir/src" &&
+      { [[ -f go.mod ]] || go mod init alphintra.local/compose-check; } &&
+      go get "github.com/compose-spec/compose-go/v2@$COMPOSE_GO_VERSION" &&
+      go mod tidy &&
+      go build -o "$dir/compose-check" . ) >&2 || return 1
   fi
-  printf '%s\n' "$dir/cmd"
+  printf '%s\n' "$dir/compose-check"
 }
 
 # helm template for the kustomize base: writes one file per chart template into $1.

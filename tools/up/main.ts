@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { startInfra, type InfraMode } from '@alphintra/devinfra';
 import { TOPOLOGIES, type Topology } from '@alphintra/platform-database';
-import { APPS, envOf, localSecrets, prepare, SERVICE_PORTS, startApp, waitReady, type PlatformEnv } from '../local-platform';
+import { APPS, envOf, localSecrets, prepare, SERVICE_PORTS, startApp, waitReady, type PlatformEnv } from '@alphintra/devstack';
 
 /** `make up`: PostgreSQL, Kafka, provisioning, migrations, then the nine apps; Ctrl-C stops all. */
 async function main(): Promise<void> {
