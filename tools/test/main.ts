@@ -19,6 +19,7 @@ async function main(): Promise<number> {
   const nx = join(root, 'node_modules', '.bin', 'nx');
   if (step('type-check', join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json', '--noEmit']) !== 0) return 1;
   if (step('lint', nx, ['run-many', '-t', 'lint', '--outputStyle=stream']) !== 0) return 1;
+  if (step('deployment checks (helm, kustomize, schemas, policies)', 'bash', [join(root, 'tools', 'k8s', 'check.sh')]) !== 0) return 1;
 
   process.stdout.write('\n\x1b[1m==> starting PostgreSQL and Kafka for the run\x1b[0m\n');
   const mode = process.env.ALPHINTRA_TEST_INFRA as InfraMode | undefined;
@@ -26,7 +27,7 @@ async function main(): Promise<number> {
   const infra = await startInfra({ name: 'test', pgPort: port('PG', 55_432), kafkaPort: port('KAFKA', 59_092), durable: false }, mode === 'external' ? undefined : mode);
   let status: number;
   try {
-    status = step('tests', nx, ['run-many', '-t', 'test', '--outputStyle=stream', '--parallel=2', '--', `--json`, `--outputFile=${results}/{projectName}.json`], {
+    status = step('tests', nx, ['run-many', '-t', 'test', '--outputStyle=stream', '--parallel=2'], {
       ...process.env,
       ALPHINTRA_TEST_INFRA: 'external',
       ALPHINTRA_PG_URL: pgUrl(infra.postgres),

@@ -1,11 +1,13 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { PublicRoute } from '@alphintra/platform-http';
 import { GATEWAY_ENV } from '../tokens';
 import type { GatewayEnv } from '../env';
 
 /** `/health`: every service's readiness in one answer; 503 while any is not ready. */
 @ApiExcludeController()
+@PublicRoute()
 @Controller()
 export class AggregateHealthController {
   constructor(@Inject(GATEWAY_ENV) private readonly env: GatewayEnv) {}

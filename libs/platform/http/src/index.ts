@@ -7,3 +7,4 @@ export * from './logger';
 export * from './bootstrap';
 export * from './platform.module';
 export * from './service';
+export * from './public-route';
