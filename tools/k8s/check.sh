@@ -15,8 +15,9 @@
 # repository. Idempotent; exits non-zero if any step fails; prints a summary.
 set -uo pipefail
 exec 2>&1
+# shellcheck source=tools/k8s/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-cd "$REPO_ROOT"
+cd "$REPO_ROOT" || exit 1
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/alphintra-k8s-check.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
@@ -126,6 +127,7 @@ compose_all() {
     rm -rf "$work/compose" && mkdir -p "$work/compose/docker"
     cp docker/compose.yaml docker/gen-env.sh "$work/compose/docker/"
     "$work/compose/docker/gen-env.sh" "$t" || return 1
+    # shellcheck disable=SC1091
     ( set -a; source "$work/compose/docker/.env"; set +a
       cd "$work/compose/docker" && "$COMPOSE_CHECK" compose.yaml ) || return 1
   done
@@ -142,9 +144,14 @@ dockerfile_rules() {
     grep -Eq "$rule" "$f" || { echo "$f: missing $rule"; return 1; }
   done
   [[ -f docker/Dockerfile.dockerignore ]] || { echo "docker/Dockerfile.dockerignore missing"; return 1; }
-  bash -n docker/gen-env.sh tools/k8s/*.sh
+  bash -n docker/gen-env.sh tools/k8s/*.sh || return 1
+  if command -v shellcheck >/dev/null; then
+    shellcheck -x docker/gen-env.sh tools/k8s/*.sh
+  else
+    echo "shellcheck not installed: syntax check only"
+  fi
 }
-step "Dockerfile conventions; shell scripts parse" dockerfile_rules
+step "Dockerfile conventions; shell scripts (bash -n, shellcheck)" dockerfile_rules
 
 # --- summary -----------------------------------------------------------------------------
 echo

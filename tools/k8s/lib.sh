@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the scripts in tools/k8s (source it; bash only).
 # Tools are installed into a cache outside the repository, never into it.
 
@@ -80,8 +81,7 @@ func main() {
 GO
     ( go_env; cd "$dir/src" &&
       { [[ -f go.mod ]] || go mod init alphintra.local/compose-check; } &&
-      go get "github.com/compose-spec/compose-go/v2@$COMPOSE_GO_VERSION" &&
-      go mod tidy &&
+      go get "github.com/compose-spec/compose-go/v2/cli@$COMPOSE_GO_VERSION" &&
       go build -o "$dir/compose-check" . ) >&2 || return 1
   fi
   printf '%s\n' "$dir/compose-check"
@@ -112,6 +112,9 @@ render_kustomize_base() {
     echo "apiVersion: kustomize.config.k8s.io/v1beta1"
     echo "kind: Kustomization"
     echo "resources:"
-    (cd "$out" && ls -1 *.yaml | grep -v '^kustomization.yaml$' | sed 's/^/  - /')
+    local f
+    for f in "$out"/*.yaml; do
+      [[ "$(basename "$f")" == kustomization.yaml ]] || echo "  - $(basename "$f")"
+    done
   } > "$out/kustomization.yaml"
 }

@@ -1,0 +1,331 @@
+{{/* Base name of every object. */}}
+{{- define "alphintra.fullname" -}}
+{{- default .Release.Name .Values.fullnameOverride | trunc 30 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* The eight services that own a database (the gateway has none). */}}
+{{- define "alphintra.services" -}}
+auth user strategy trading risk broker nocode notification
+{{- end -}}
+
+{{- define "alphintra.serviceList" -}}
+{{- include "alphintra.services" . | splitList " " | toJson -}}
+{{- end -}}
+
+{{- define "alphintra.isHelm" -}}
+{{- if eq .Values.renderTarget "helm" -}}true{{- end -}}
+{{- end -}}
+
+{{/* Common labels. Call with (dict "root" $ "component" "trading"). */}}
+{{- define "alphintra.labels" -}}
+{{ include "alphintra.selectorLabels" . }}
+app.kubernetes.io/part-of: alphintra
+app.kubernetes.io/version: {{ .root.Chart.AppVersion | quote }}
+{{- if include "alphintra.isHelm" .root }}
+app.kubernetes.io/managed-by: {{ .root.Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version | replace "+" "_" }}
+{{- else }}
+app.kubernetes.io/managed-by: kustomize
+{{- end }}
+{{- end -}}
+
+{{- define "alphintra.selectorLabels" -}}
+app.kubernetes.io/name: alphintra
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end -}}
+
+{{/*
+Helm hook annotations (nothing when rendering for kustomize).
+Call with (dict "root" $ "phase" "pre-install,pre-upgrade" "weight" -10).
+*/}}
+{{- define "alphintra.hook" -}}
+{{- if include "alphintra.isHelm" .root -}}
+helm.sh/hook: {{ .phase }}
+helm.sh/hook-weight: {{ .weight | quote }}
+helm.sh/hook-delete-policy: before-hook-creation
+{{- end }}
+{{- end -}}
+
+{{/*
+Hook phase of a Job that needs PostgreSQL (or Kafka): an in-cluster server only exists
+after the release's resources are created, so on install such Jobs run post-install.
+*/}}
+{{- define "alphintra.hookPhase" -}}
+{{- if eq . "internal" -}}post-install,pre-upgrade{{- else -}}pre-install,pre-upgrade{{- end -}}
+{{- end -}}
+
+{{/* App values: defaults merged with apps.<name>. Call with (dict "root" $ "name" "trading"). */}}
+{{- define "alphintra.appValues" -}}
+{{- mustMergeOverwrite (deepCopy .root.Values.defaults) (deepCopy (index .root.Values.apps .name)) | toJson -}}
+{{- end -}}
+
+{{- define "alphintra.image" -}}
+{{- $repo := .image.repository -}}
+{{- with .root.Values.image.registry }}{{ $repo = printf "%s/%s" (trimSuffix "/" .) $repo }}{{ end -}}
+{{- printf "%s:%s" $repo (.image.tag | default .root.Values.image.tag | default .root.Chart.AppVersion) -}}
+{{- end -}}
+
+{{- define "alphintra.thirdPartyImage" -}}
+{{- printf "%s:%s" .repository (toString .tag) -}}
+{{- end -}}
+
+{{/* Database of a service for the topology. Call with (dict "root" $ "svc" "trading"). */}}
+{{- define "alphintra.dbName" -}}
+{{- $t := .root.Values.postgresql.topology -}}
+{{- if eq $t "separate" -}}
+alphintra_{{ .svc }}
+{{- else if eq $t "schemas" -}}
+alphintra_central
+{{- else -}}
+{{- $domains := dict "trading" "financial" "risk" "financial" "strategy" "financial" "user" "platform" "auth" "platform" "notification" "platform" "nocode" "workflow" "broker" "workflow" -}}
+alphintra_{{ index $domains .svc }}
+{{- end -}}
+{{- end -}}
+
+{{- define "alphintra.pgDefaultHost" -}}
+{{- if eq .Values.postgresql.mode "internal" -}}
+{{ include "alphintra.fullname" . }}-postgresql
+{{- else -}}
+{{ required "postgresql.external.host is required when postgresql.mode=external" .Values.postgresql.external.host }}
+{{- end -}}
+{{- end -}}
+
+{{- define "alphintra.pgDefaultPort" -}}
+{{- if eq .Values.postgresql.mode "internal" -}}5432{{- else -}}{{ .Values.postgresql.external.port | int }}{{- end -}}
+{{- end -}}
+
+{{/* Call with (dict "root" $ "app" $app). */}}
+{{- define "alphintra.dbHost" -}}
+{{- .app.database.host | default (include "alphintra.pgDefaultHost" .root) -}}
+{{- end -}}
+
+{{- define "alphintra.dbPort" -}}
+{{- if .app.database.port -}}{{ .app.database.port | int }}{{- else -}}{{ include "alphintra.pgDefaultPort" .root }}{{- end -}}
+{{- end -}}
+
+{{- define "alphintra.kafkaBrokers" -}}
+{{- if eq .Values.kafka.mode "internal" -}}
+{{ include "alphintra.fullname" . }}-kafka:9092
+{{- else -}}
+{{- if not .Values.kafka.external.brokers }}{{ fail "kafka.external.brokers is required when kafka.mode=external" }}{{ end -}}
+{{ join "," .Values.kafka.external.brokers }}
+{{- end -}}
+{{- end -}}
+
+{{/* Secret names. Call with (dict "root" $ "svc" "trading" "app" $app). */}}
+{{- define "alphintra.dbSecretName" -}}
+{{- .app.database.existingSecret | default (printf "%s-%s-db" (include "alphintra.fullname" .root) .svc) -}}
+{{- end -}}
+
+{{- define "alphintra.dbOwnerSecretName" -}}
+{{- .app.database.existingOwnerSecret | default (printf "%s-%s-db-owner" (include "alphintra.fullname" .root) .svc) -}}
+{{- end -}}
+
+{{- define "alphintra.adminSecretName" -}}
+{{- .Values.postgresql.admin.existingSecret | default (printf "%s-postgresql-admin" (include "alphintra.fullname" .)) -}}
+{{- end -}}
+
+{{/* App Secret (auth, broker, notification). Call with (dict "root" $ "svc" "auth"). */}}
+{{- define "alphintra.appSecretName" -}}
+{{- (index .root.Values .svc).existingSecret | default (printf "%s-%s-secrets" (include "alphintra.fullname" .root) .svc) -}}
+{{- end -}}
+
+{{/*
+A secret value: the explicit one, else the one already stored in the cluster (so upgrades
+keep it), else a new random one: `randBytes 32` (base64 of 32 random bytes) when "bytes"
+is true, otherwise `randAlphaNum 32`. Call with
+(dict "root" $ "secret" "name" "key" "password" "value" "" "bytes" false).
+*/}}
+{{- define "alphintra.secretValue" -}}
+{{- if .value -}}
+{{- .value -}}
+{{- else -}}
+{{- $existing := lookup "v1" "Secret" .root.Release.Namespace .secret -}}
+{{- if and $existing $existing.data (hasKey $existing.data .key) -}}
+{{- index $existing.data .key | b64dec -}}
+{{- else if .bytes -}}
+{{- randBytes 32 -}}
+{{- else -}}
+{{- randAlphaNum 32 -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Non-secret configuration of an app, as a YAML map. Call with (dict "root" $ "name" "trading" "app" $app). */}}
+{{- define "alphintra.appConfig" -}}
+{{- $root := .root -}}
+{{- $full := include "alphintra.fullname" $root -}}
+{{- $svc := upper .name -}}
+HOST: "0.0.0.0"
+PORT: {{ .app.port | int | quote }}
+LOG_LEVEL: {{ .app.logLevel | quote }}
+AUTH_JWKS_URL: {{ printf "http://%s-auth:%d/api/v1/auth/.well-known/jwks.json" $full (int $root.Values.apps.auth.port) | quote }}
+AUTH_ISSUER: {{ $root.Values.auth.issuer | quote }}
+AUTH_AUDIENCE: {{ $root.Values.auth.audience | quote }}
+{{- if eq .name "gateway" }}
+{{- range $s := include "alphintra.serviceList" $root | fromJsonArray }}
+GATEWAY_UPSTREAM_{{ upper $s }}: {{ printf "http://%s-%s:%d" $full $s (int (index $root.Values.apps $s).port) | quote }}
+{{- end }}
+{{- else }}
+KAFKA_BROKERS: {{ include "alphintra.kafkaBrokers" $root | quote }}
+DB_TOPOLOGY: {{ $root.Values.postgresql.topology | quote }}
+{{ $svc }}_DATABASE_HOST: {{ include "alphintra.dbHost" . | quote }}
+{{ $svc }}_DATABASE_PORT: {{ include "alphintra.dbPort" . | quote }}
+{{ $svc }}_DATABASE_NAME: {{ include "alphintra.dbName" (dict "root" $root "svc" .name) | quote }}
+{{- with $root.Values.postgresql.sslMode }}
+PGSSLMODE: {{ . | quote }}
+{{- end }}
+{{- end }}
+{{- if eq .name "auth" }}
+AUTH_BOOTSTRAP_ADMIN_EMAIL: {{ $root.Values.auth.bootstrapAdminEmail | quote }}
+{{- end }}
+{{- if eq .name "broker" }}
+BROKER_KEK_ID: {{ $root.Values.broker.kekId | quote }}
+{{- end }}
+{{- end -}}
+
+{{/* Secret environment of an app (its own Secrets only). Call with (dict "root" $ "name" "trading" "app" $app). */}}
+{{- define "alphintra.appSecretEnv" -}}
+{{- $svc := upper .name -}}
+{{- if ne .name "gateway" }}
+- name: {{ $svc }}_DATABASE_USER
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "alphintra.dbSecretName" (dict "root" .root "svc" .name "app" .app) }}
+      key: username
+- name: {{ $svc }}_DATABASE_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "alphintra.dbSecretName" (dict "root" .root "svc" .name "app" .app) }}
+      key: password
+{{- end }}
+{{- if eq .name "auth" }}
+- name: AUTH_KEY_ENCRYPTION_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "alphintra.appSecretName" (dict "root" .root "svc" "auth") }}
+      key: AUTH_KEY_ENCRYPTION_KEY
+- name: AUTH_BOOTSTRAP_ADMIN_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "alphintra.appSecretName" (dict "root" .root "svc" "auth") }}
+      key: AUTH_BOOTSTRAP_ADMIN_PASSWORD
+{{- end }}
+{{- if eq .name "broker" }}
+- name: BROKER_KEK
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "alphintra.appSecretName" (dict "root" .root "svc" "broker") }}
+      key: BROKER_KEK
+{{- end }}
+{{- if eq .name "notification" }}
+- name: SMTP_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "alphintra.appSecretName" (dict "root" .root "svc" "notification") }}
+      key: SMTP_URL
+      optional: true
+{{- end }}
+{{- end -}}
+
+{{/* Pod-level security context (non-root, RuntimeDefault seccomp). Call with the uid. */}}
+{{- define "alphintra.podSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: {{ . }}
+runAsGroup: {{ . }}
+fsGroup: {{ . }}
+fsGroupChangePolicy: OnRootMismatch
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{- define "alphintra.containerSecurityContext" -}}
+runAsNonRoot: true
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+privileged: false
+capabilities:
+  drop:
+    - ALL
+{{- end -}}
+
+{{/* NetworkPolicy egress rule for cluster DNS. */}}
+{{- define "alphintra.egressDns" -}}
+- to:
+    - namespaceSelector:
+        {{- toYaml .Values.networkPolicy.dns.namespaceSelector | nindent 8 }}
+      podSelector:
+        {{- toYaml .Values.networkPolicy.dns.podSelector | nindent 8 }}
+  ports:
+    - protocol: UDP
+      port: 53
+    - protocol: TCP
+      port: 53
+{{- end -}}
+
+{{/* Egress to PostgreSQL. Call with (dict "root" $ "port" 5432). */}}
+{{- define "alphintra.egressPostgres" -}}
+{{- if eq .root.Values.postgresql.mode "internal" -}}
+- to:
+    - podSelector:
+        matchLabels:
+          {{- include "alphintra.selectorLabels" (dict "root" .root "component" "postgresql") | nindent 10 }}
+  ports:
+    - protocol: TCP
+      port: 5432
+{{- else -}}
+- ports:
+    - protocol: TCP
+      port: {{ .port | int }}
+  {{- with .root.Values.postgresql.external.cidrs }}
+  to:
+    {{- range . }}
+    - ipBlock:
+        cidr: {{ . }}
+    {{- end }}
+  {{- end }}
+{{- end }}
+{{- end -}}
+
+{{- define "alphintra.egressKafka" -}}
+{{- if eq .Values.kafka.mode "internal" -}}
+- to:
+    - podSelector:
+        matchLabels:
+          {{- include "alphintra.selectorLabels" (dict "root" . "component" "kafka") | nindent 10 }}
+  ports:
+    - protocol: TCP
+      port: 9092
+{{- else -}}
+- ports:
+    {{- range .Values.kafka.external.ports }}
+    - protocol: TCP
+      port: {{ . | int }}
+    {{- end }}
+  {{- with .Values.kafka.external.cidrs }}
+  to:
+    {{- range . }}
+    - ipBlock:
+        cidr: {{ . }}
+    {{- end }}
+  {{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* Volume and mount for a writable /tmp on a read-only root filesystem. */}}
+{{- define "alphintra.tmpVolume" -}}
+- name: tmp
+  emptyDir:
+    sizeLimit: 256Mi
+{{- end -}}
+
+{{- define "alphintra.topicReplicationFactor" -}}
+{{- if .Values.topics.replicationFactor -}}
+{{- .Values.topics.replicationFactor | int -}}
+{{- else if eq .Values.kafka.mode "internal" -}}
+{{- min 3 (.Values.kafka.internal.replicas | int) -}}
+{{- else -}}
+3
+{{- end -}}
+{{- end -}}
