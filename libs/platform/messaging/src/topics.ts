@@ -8,8 +8,23 @@ export interface TopicSpec {
   retentionMs: number;
 }
 
-/** Creates each topic and its dead-letter topic if missing; existing topics are left as they are. */
-export async function ensureTopics(kafka: Kafka, specs: TopicSpec[]): Promise<string[]> {
+/**
+ * Creates each topic and its dead-letter topic if missing; existing topics are left as they are.
+ * A broker busy creating other topics can answer metadata requests for a new one with a
+ * retriable error; the whole step is then retried (it is idempotent).
+ */
+export async function ensureTopics(kafka: Kafka, specs: TopicSpec[], attempts = 5): Promise<string[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await createMissing(kafka, specs);
+    } catch (err) {
+      if (attempt >= attempts || !(err as { retriable?: boolean }).retriable) throw err;
+      await new Promise((r) => setTimeout(r, 250 * attempt));
+    }
+  }
+}
+
+async function createMissing(kafka: Kafka, specs: TopicSpec[]): Promise<string[]> {
   const admin = kafka.admin();
   await admin.connect();
   try {
