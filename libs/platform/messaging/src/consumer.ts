@@ -26,12 +26,20 @@ export interface EventConsumerOptions {
   backoffMs?: number;
   fromBeginning?: boolean;
   partitionsConsumedConcurrently?: number;
+  /** Messages applied in one transaction on the fast path. */
+  chunkSize?: number;
 }
 
 export interface ConsumerStats {
   handled: number;
   duplicates: number;
   deadLettered: number;
+}
+
+interface Decoded {
+  message: KafkaMessage;
+  handler: EventHandler;
+  event: CloudEvent;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -84,54 +92,86 @@ export class EventConsumer {
   }
 
   private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
-    for (const message of batch.messages) {
+    const chunkSize = this.o.chunkSize ?? 200;
+    for (let i = 0; i < batch.messages.length; i += chunkSize) {
       if (!isRunning() || isStale()) return;
-      await this.process(batch.topic, batch.partition, message);
-      resolveOffset(message.offset);
+      const chunk = batch.messages.slice(i, i + chunkSize);
+      await this.processChunk(batch.topic, batch.partition, chunk);
+      resolveOffset(chunk[chunk.length - 1].offset);
       await heartbeat();
     }
   }
 
-  private async process(topic: string, partition: number, message: KafkaMessage): Promise<void> {
-    let event: CloudEvent;
-    let handler: EventHandler | undefined;
-    try {
-      event = fromMessage(message);
-      handler = this.byType.get(`${event.type}@${event.version}`);
-      if (!handler) return; // another type of this entity's topic, not ours
-      const parsed = handler.contract.schema.safeParse(event.data);
-      if (!parsed.success) throw new MalformedEventError(`data does not match ${event.type} v${event.version}: ${parsed.error.message}`);
-      event = { ...event, data: parsed.data };
-    } catch (err) {
-      if (!(err instanceof MalformedEventError)) throw err;
-      return this.deadLetter(topic, partition, message, err, 1);
+  /**
+   * The fast path: the chunk's effects and inbox rows in one transaction. If anything in it
+   * fails, the chunk is rolled back and replayed one message at a time, so retries and
+   * dead-lettering apply to the failing message alone.
+   */
+  private async processChunk(topic: string, partition: number, chunk: KafkaMessage[]): Promise<void> {
+    const valid: Decoded[] = [];
+    for (const message of chunk) {
+      const d = this.decode(message);
+      if (d instanceof MalformedEventError) await this.deadLetter(topic, partition, message, d, 1);
+      else if (d) valid.push(d);
     }
+    if (valid.length === 0) return;
+    try {
+      const fresh = await this.applyAll(valid);
+      this.stats.handled += fresh;
+      this.stats.duplicates += valid.length - fresh;
+    } catch (err) {
+      this.o.logger.warn({ err, topic, partition, messages: valid.length }, 'event chunk failed; replaying one by one');
+      for (const d of valid) await this.processOne(topic, partition, d);
+    }
+  }
+
+  /** The envelope and data of a message, undefined when no handler wants it. */
+  private decode(message: KafkaMessage): Decoded | MalformedEventError | undefined {
+    try {
+      const event = fromMessage(message);
+      const handler = this.byType.get(`${event.type}@${event.version}`);
+      if (!handler) return undefined; // another type of this entity's topic, not ours
+      const parsed = handler.contract.schema.safeParse(event.data);
+      if (!parsed.success) return new MalformedEventError(`data does not match ${event.type} v${event.version}: ${parsed.error.message}`);
+      return { message, handler, event: { ...event, data: parsed.data } };
+    } catch (err) {
+      if (err instanceof MalformedEventError) return err;
+      throw err;
+    }
+  }
+
+  private async processOne(topic: string, partition: number, d: Decoded): Promise<void> {
     const maxAttempts = this.o.maxAttempts ?? 5;
     for (let attempt = 1; ; attempt++) {
       try {
-        const fresh = await this.apply(event, handler);
+        const fresh = await this.applyAll([d]);
         if (fresh) this.stats.handled++;
         else this.stats.duplicates++;
         return;
       } catch (err) {
-        if (attempt >= maxAttempts) return this.deadLetter(topic, partition, message, err as Error, attempt);
-        this.o.logger.warn({ err, eventId: event.id, type: event.type, attempt }, 'event handler failed; retrying');
+        if (attempt >= maxAttempts) return this.deadLetter(topic, partition, d.message, err as Error, attempt);
+        this.o.logger.warn({ err, eventId: d.event.id, type: d.event.type, attempt }, 'event handler failed; retrying');
         await sleep(Math.min((this.o.backoffMs ?? 200) * 2 ** (attempt - 1), 10_000));
       }
     }
   }
 
-  private async apply(event: CloudEvent, handler: EventHandler): Promise<boolean> {
+  /** Records the events in the inbox and applies the new ones, in one transaction; returns how many were new. */
+  private async applyAll(items: Decoded[]): Promise<number> {
     return this.o.orm.em.fork().transactional(async (em) => {
       const inserted = await em.execute<{ event_id: string }[]>(
-        `insert into "${this.o.schema}"."inbox" ("event_id", "consumer", "event_type") values (?, ?, ?)
+        `insert into "${this.o.schema}"."inbox" ("event_id", "consumer", "event_type")
+         values ${items.map(() => '(?, ?, ?)').join(', ')}
          on conflict do nothing returning "event_id"`,
-        [event.id, this.o.groupId, event.type],
+        items.flatMap((d) => [d.event.id, this.o.groupId, d.event.type]),
         'all',
       );
-      if (inserted.length === 0) return false;
-      await handler.handle(event, em);
-      return true;
+      const fresh = new Set(inserted.map((r) => r.event_id.toLowerCase()));
+      for (const d of items) {
+        if (!fresh.delete(d.event.id.toLowerCase())) continue; // seen before, or twice in this chunk
+        await d.handler.handle(d.event, em);
+      }
+      return inserted.length;
     });
   }
 

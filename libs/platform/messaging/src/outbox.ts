@@ -4,6 +4,10 @@ import { newEvent, toHeaders, type CloudEvent } from './envelope';
 
 export const OUTBOX_SHARDS = 16;
 
+interface OutboxDb {
+  outbox: { event_id: string; topic: string; aggregate_key: string; shard: number; event_type: string; headers: string; payload: string };
+}
+
 /** FNV-1a; the shard keeps every event of one aggregate on one relay at a time. */
 export function shardOf(key: string, shards = OUTBOX_SHARDS): number {
   let h = 0x811c9dc5;
@@ -41,16 +45,23 @@ export class OutboxPublisher {
     if (!em.isInTransaction()) throw new Error('OutboxPublisher.record must run inside the transaction of the state change');
     const events = items.map((i) => newEvent(contract, `/alphintra/${this.source}`, i.subject, i.data, o));
     if (events.length === 0) return events;
-    const values: unknown[] = [];
-    for (const e of events) {
-      values.push(e.id, this.topicPrefix + contract.topic, e.subject, shardOf(e.subject), e.type, JSON.stringify(toHeaders(e)), JSON.stringify(e.data));
-    }
-    const rows = events.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ');
-    await em.execute(
-      `insert into "${this.schema}"."outbox" ("event_id", "topic", "aggregate_key", "shard", "event_type", "headers", "payload") values ${rows}`,
-      values,
-      'run',
-    );
+    // Kysely binds real parameters (em.execute would format every value into the SQL text).
+    await em
+      .getKysely<OutboxDb>()
+      .withSchema(this.schema)
+      .insertInto('outbox')
+      .values(
+        events.map((e) => ({
+          event_id: e.id,
+          topic: this.topicPrefix + contract.topic,
+          aggregate_key: e.subject,
+          shard: shardOf(e.subject),
+          event_type: e.type,
+          headers: JSON.stringify(toHeaders(e)),
+          payload: JSON.stringify(e.data),
+        })),
+      )
+      .execute();
     return events;
   }
 }
