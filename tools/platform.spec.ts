@@ -1,11 +1,10 @@
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { killLocalPostgres, repoRoot, startLocalPostgres, type PostgresServer } from '@alphintra/devinfra';
-import { SERVICES, type ServiceCredentials, type ServiceName } from '@alphintra/platform-database';
+import { SERVICES } from '@alphintra/platform-database';
 import { testInfra, uniqueId } from '@alphintra/testing';
-import { APPS, envOf, prepare, startApp, waitReady, type AppName, type PlatformEnv } from '@alphintra/devstack';
+import { APPS, envOf, newSecrets, prepare, startApp, waitReady, type AppName, type PlatformEnv } from '@alphintra/devstack';
 
 // The apps run as real processes from the build (tools/run.sh builds before testing).
 const built = existsSync(join(repoRoot(), 'dist/apps/gateway/src/main.js'));
@@ -23,9 +22,7 @@ describe('the nine apps against real infrastructure', () => {
     if (!built) throw new Error('dist/ is missing: run `npm run build` first (tools/run.sh test does)');
     // A cluster of its own, because this test stops it.
     pg = await startLocalPostgres({ name: PG_NAME, port: 55_441, durable: false });
-    const secrets = Object.fromEntries(
-      SERVICES.map((s) => [s, { ownerPassword: randomBytes(12).toString('hex'), runtimePassword: randomBytes(12).toString('hex') }]),
-    ) as Record<ServiceName, ServiceCredentials>;
+    const secrets = newSecrets();
     p = {
       infra: { mode: 'local', postgres: pg, kafka: { brokers: testInfra().brokers }, stop: async () => undefined },
       topology: 'separate',

@@ -22,12 +22,22 @@ export const SERVICE_PORTS: Record<ServiceName | 'gateway', number> = {
 export const APPS = ['gateway', ...SERVICES] as const;
 export type AppName = (typeof APPS)[number];
 
-/** Local credentials, generated once per checkout and kept in the git-ignored state dir. */
-export function localSecrets(file = stateDir('secrets.json')): Record<ServiceName, ServiceCredentials> {
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
-  const secrets = Object.fromEntries(
+export type LocalSecrets = Record<ServiceName, ServiceCredentials> & { keys: { authKeyEncryptionKey: string; brokerKek: string } };
+
+export function newSecrets(): LocalSecrets {
+  const db = Object.fromEntries(
     SERVICES.map((s) => [s, { ownerPassword: randomBytes(16).toString('hex'), runtimePassword: randomBytes(16).toString('hex') }]),
   ) as Record<ServiceName, ServiceCredentials>;
+  return { ...db, keys: { authKeyEncryptionKey: randomBytes(32).toString('base64'), brokerKek: randomBytes(32).toString('base64') } };
+}
+
+/** Local credentials and keys, generated once per checkout and kept in the git-ignored state dir. */
+export function localSecrets(file = stateDir('secrets.json')): LocalSecrets {
+  if (existsSync(file)) {
+    const stored = JSON.parse(readFileSync(file, 'utf8'));
+    if (stored.keys) return stored;
+  }
+  const secrets = newSecrets();
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
@@ -36,7 +46,7 @@ export function localSecrets(file = stateDir('secrets.json')): Record<ServiceNam
 export interface PlatformEnv {
   infra: Infra;
   topology: Topology;
-  secrets: Record<ServiceName, ServiceCredentials>;
+  secrets: LocalSecrets;
   topicPrefix?: string;
   ports?: Partial<Record<AppName, number>>;
   extra?: Record<string, string>;
@@ -52,6 +62,13 @@ export function envOf(app: AppName, p: PlatformEnv): NodeJS.ProcessEnv {
     KAFKA_BROKERS: p.infra.kafka.brokers.join(','),
     KAFKA_TOPIC_PREFIX: p.topicPrefix ?? '',
     DB_TOPOLOGY: p.topology,
+    AUTH_JWKS_URL: `http://127.0.0.1:${port('auth')}/api/v1/auth/.well-known/jwks.json`,
+    AUTH_ISSUER: 'alphintra-auth',
+    AUTH_AUDIENCE: 'alphintra',
+    AUTH_KEY_ENCRYPTION_KEY: p.secrets.keys.authKeyEncryptionKey,
+    BROKER_KEK: p.secrets.keys.brokerKek,
+    BROKER_KEK_ID: 'local-1',
+    STRATEGY_URL: `http://127.0.0.1:${port('strategy')}`,
     ...p.extra,
   };
   if (app === 'gateway') {
