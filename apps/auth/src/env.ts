@@ -1,3 +1,41 @@
+import { z } from 'zod';
+import { ConfigError } from '@alphintra/platform-config';
+import { authEnv } from '@alphintra/platform-auth';
 import { loadServiceEnv } from '@alphintra/platform-http';
 
-export const loadEnv = (source: NodeJS.ProcessEnv = process.env) => loadServiceEnv('auth', 3001, {}, source);
+const seconds = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+
+/** `openssl rand -base64 32`: the key-encryption key that seals the signing keys' private halves. */
+const keyEncryptionKey = z
+  .string()
+  .regex(/^[A-Za-z0-9+/]{43}=?$/, 'must be the base64 of exactly 32 bytes (openssl rand -base64 32)')
+  .transform((v) => Buffer.from(v, 'base64'));
+
+const own = {
+  ...authEnv.shape,
+  /** Defaults to this service's own JWKS endpoint (see loadEnv). */
+  AUTH_JWKS_URL: authEnv.shape.AUTH_JWKS_URL.optional(),
+  AUTH_KEY_ENCRYPTION_KEY: keyEncryptionKey,
+  AUTH_ACCESS_TOKEN_TTL_SECONDS: seconds(900, 30, 86_400),
+  AUTH_REFRESH_TOKEN_TTL_SECONDS: seconds(30 * 86_400, 60, 365 * 86_400),
+  AUTH_REFRESH_REUSE_GRACE_SECONDS: seconds(2, 0, 60),
+  AUTH_LOGIN_FAILURE_WINDOW_SECONDS: seconds(900, 1, 86_400),
+  AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
+  AUTH_LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(20),
+  AUTH_BOOTSTRAP_ADMIN_EMAIL: z.email().transform((e) => e.toLowerCase()).optional(),
+  AUTH_BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12).max(128).optional(),
+};
+
+export function loadEnv(source: NodeJS.ProcessEnv = process.env) {
+  const env = loadServiceEnv('auth', 3001, own, source);
+  if (!env.AUTH_BOOTSTRAP_ADMIN_EMAIL !== !env.AUTH_BOOTSTRAP_ADMIN_PASSWORD) {
+    const missing = env.AUTH_BOOTSTRAP_ADMIN_EMAIL ? 'AUTH_BOOTSTRAP_ADMIN_PASSWORD' : 'AUTH_BOOTSTRAP_ADMIN_EMAIL';
+    throw new ConfigError([{ variable: missing, message: 'is required when the other AUTH_BOOTSTRAP_ADMIN_* variable is set' }]);
+  }
+  return { ...env, AUTH_JWKS_URL: env.AUTH_JWKS_URL ?? `http://127.0.0.1:${env.PORT}/api/v1/auth/.well-known/jwks.json` };
+}
+
+export type AuthServiceEnv = ReturnType<typeof loadEnv>;
+
+/** DI token of the loaded environment (the same object the platform was started with). */
+export const AUTH_ENV = Symbol('AUTH_ENV');

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { AccountsController } from './accounts.controller';
+import { AccountsService } from './accounts.service';
+import { BootstrapAdmin } from './bootstrap-admin';
+import { RegistrationService } from './registration.service';
+
+@Module({
+  controllers: [AccountsController],
+  providers: [RegistrationService, AccountsService, BootstrapAdmin],
+})
+export class AccountsModule {}

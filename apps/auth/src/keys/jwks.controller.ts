@@ -1,0 +1,17 @@
+import { Controller, Get, Header } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Public } from '@alphintra/platform-auth';
+import { SigningKeyRing } from './signing-key-ring';
+
+@ApiTags('auth')
+@Controller('api/v1/auth/.well-known')
+export class JwksController {
+  constructor(private readonly keys: SigningKeyRing) {}
+
+  @Public()
+  @Get('jwks.json')
+  @Header('cache-control', 'public, max-age=60')
+  async jwks() {
+    return { keys: await this.keys.published() };
+  }
+}

@@ -1,0 +1,40 @@
+import { Body, Controller, Header, HttpCode, Ip, Post, UseFilters } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Public } from '@alphintra/platform-auth';
+import { ZodPipe } from '@alphintra/platform-http';
+import { ApiBodyFrom } from '../openapi';
+import { loginBody, refreshTokenBody, type LoginBody, type RefreshTokenBody } from './dto/session.dto';
+import { RetryAfterFilter } from './retry-after.filter';
+import { SessionsService } from './sessions.service';
+
+/** Tokens are never cached (RFC 6749 §5.1). */
+@ApiTags('auth')
+@Public()
+@Controller('api/v1/auth')
+export class SessionsController {
+  constructor(private readonly sessions: SessionsService) {}
+
+  @Post('login')
+  @HttpCode(200)
+  @Header('cache-control', 'no-store')
+  @UseFilters(RetryAfterFilter)
+  @ApiBodyFrom(loginBody)
+  login(@Body(new ZodPipe(loginBody)) body: LoginBody, @Ip() ip: string) {
+    return this.sessions.login(body, ip);
+  }
+
+  @Post('refresh')
+  @HttpCode(200)
+  @Header('cache-control', 'no-store')
+  @ApiBodyFrom(refreshTokenBody)
+  refresh(@Body(new ZodPipe(refreshTokenBody)) { refreshToken }: RefreshTokenBody, @Ip() ip: string) {
+    return this.sessions.refresh(refreshToken, ip);
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  @ApiBodyFrom(refreshTokenBody)
+  logout(@Body(new ZodPipe(refreshTokenBody)) { refreshToken }: RefreshTokenBody, @Ip() ip: string) {
+    return this.sessions.logout(refreshToken, ip);
+  }
+}
