@@ -1,23 +1,13 @@
 import { Global, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
-import { AccessTokenVerifier, AuthGuard, authOptionsFrom, RolesGuard } from '@alphintra/platform-auth';
+import { AuthModule } from '@alphintra/platform-auth';
 import { PLATFORM } from '@alphintra/platform-http';
 import { AUTH_ENV, type AuthServiceEnv } from '../env';
 
-/**
- * The environment, and platform-auth's guards verifying access tokens against this service's
- * own JWKS (AUTH_JWKS_URL). These are the providers `AuthModule.forRoot` registers, but built
- * from the environment the platform was started with: `forRoot` needs its options before the
- * environment is loaded, which `runService` and `startTestService` only do later.
- */
+/** This service's environment for its features, and platform-auth's guards verifying tokens against its own JWKS. */
 @Global()
 @Module({
-  providers: [
-    { provide: AUTH_ENV, inject: [PLATFORM], useFactory: (p: { env: AuthServiceEnv }) => p.env },
-    { provide: AccessTokenVerifier, inject: [AUTH_ENV], useFactory: (env: AuthServiceEnv) => new AccessTokenVerifier(authOptionsFrom(env)) },
-    { provide: APP_GUARD, useClass: AuthGuard },
-    { provide: APP_GUARD, useClass: RolesGuard },
-  ],
-  exports: [AUTH_ENV, AccessTokenVerifier],
+  imports: [AuthModule.fromServiceEnv()],
+  providers: [{ provide: AUTH_ENV, inject: [PLATFORM], useFactory: (p: { env: AuthServiceEnv }) => p.env }],
+  exports: [AUTH_ENV],
 })
 export class AccessControlModule {}
