@@ -1,9 +1,25 @@
+import { AccessTokenVerifier, authOptionsFrom } from '@alphintra/platform-auth';
 import { createHttpApp, createLogger } from '@alphintra/platform-http';
 import { AppModule } from './app.module';
+import { serveApiDocs } from './docs/docs';
 import type { GatewayEnv } from './env';
+import { registerCors } from './routing/cors';
 import { registerRoutes } from './routing/proxy';
+import { VerifiedTokens } from './routing/verified-tokens';
 
 export function createGateway(env: GatewayEnv) {
   const logger = createLogger('gateway', env.LOG_LEVEL);
-  return createHttpApp(AppModule.register(env), { name: 'gateway', host: env.HOST, port: env.PORT, logger, configure: (app) => registerRoutes(app, env) });
+  const verifier = new VerifiedTokens(new AccessTokenVerifier(authOptionsFrom(env.auth)));
+  return createHttpApp(AppModule.register(env), {
+    name: 'gateway',
+    host: env.HOST,
+    port: env.PORT,
+    logger,
+    bodyLimitBytes: env.bodyLimitBytes,
+    configure: async (app) => {
+      await registerCors(app, env.corsOrigins);
+      await registerRoutes(app, env, verifier);
+      serveApiDocs(app, env.upstreams);
+    },
+  });
 }

@@ -1,12 +1,48 @@
 import proxy from '@fastify/http-proxy';
+import rateLimit from '@fastify/rate-limit';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { GatewayEnv } from '../env';
+import { authenticate, type TokenVerifier } from './authenticate.hook';
+import { bodyLimit } from './body-limit.hook';
+import { sendProblem, upstreamFailure } from './gateway.errors';
+import { upstreamHeaders } from './identity-headers';
+import { rateLimitOptions } from './rate-limit';
 import { ROUTES } from './routes';
 
-/** One reverse-proxy route per API area, to the service that owns it. */
-export async function registerRoutes(app: NestFastifyApplication, env: GatewayEnv): Promise<void> {
-  for (const [area, upstream] of Object.entries(ROUTES)) {
+interface ApiOptions {
+  env: GatewayEnv;
+  verifier: TokenVerifier;
+}
+
+/** `/api/v1/<area>`: authenticate, rate-limit per caller, bound the body, then proxy to the owning service, path unchanged. */
+async function api(instance: FastifyInstance, { env, verifier }: ApiOptions): Promise<void> {
+  instance.setErrorHandler(sendProblem);
+  instance.addHook('onRequest', authenticate(verifier));
+  instance.addHook('preParsing', bodyLimit(env.bodyLimitBytes));
+  const headersFor = upstreamHeaders(env.trustedProxyHops);
+  // Registered after `authenticate`: its per-route hook runs once the caller is known.
+  await instance.register(rateLimit, rateLimitOptions(env.rateLimit, env.trustedProxyHops));
+  for (const [area, service] of Object.entries(ROUTES)) {
     const prefix = `/api/v1/${area}`;
-    await app.register(proxy as never, { upstream: env.upstreams[upstream], prefix, rewritePrefix: prefix, http2: false });
+    await instance.register(proxy, {
+      upstream: env.upstreams[service],
+      prefix,
+      rewritePrefix: prefix,
+      http2: false,
+      disableRequestLogging: true,
+      // reply-from turns certificate checks off unless told otherwise; a service over https is verified.
+      undici: { headersTimeout: env.upstreamTimeoutMs, connect: { rejectUnauthorized: true } },
+      replyOptions: {
+        rewriteRequestHeaders: (req, headers) => headersFor(req as FastifyRequest, headers),
+        // A service's own 503 goes back to the caller as it is, not retried here.
+        retryDelay: () => null,
+        onError: (reply, { error }) => void reply.send(upstreamFailure(service, error)),
+      },
+    });
   }
+}
+
+export async function registerRoutes(app: NestFastifyApplication, env: GatewayEnv, verifier: TokenVerifier): Promise<void> {
+  await app.register(api as never, { env, verifier } satisfies ApiOptions);
 }

@@ -32,3 +32,9 @@ export const ROUTES: Record<string, Upstream> = {
   broker: 'broker',
   notifications: 'notification',
 };
+
+/** The service that owns an `/api/v1/<area>/...` path, if the gateway routes it. */
+export function upstreamOf(path: string): Upstream | undefined {
+  const match = /^\/api\/v1\/([^/?#]+)/.exec(path);
+  return match && Object.hasOwn(ROUTES, match[1]!) ? ROUTES[match[1]!] : undefined;
+}
