@@ -167,6 +167,8 @@ AUTH_AUDIENCE: {{ $root.Values.auth.audience | quote }}
 {{- range $s := include "alphintra.serviceList" $root | fromJsonArray }}
 GATEWAY_UPSTREAM_{{ upper $s }}: {{ printf "http://%s-%s:%d" $full $s (int (index $root.Values.apps $s).port) | quote }}
 {{- end }}
+{{- /* behind the ingress controller: one proxy hop whose X-Forwarded-For is trusted */}}
+GATEWAY_TRUSTED_PROXY_HOPS: {{ ternary "1" "0" $root.Values.ingress.enabled | quote }}
 {{- else }}
 KAFKA_BROKERS: {{ include "alphintra.kafkaBrokers" $root | quote }}
 DB_TOPOLOGY: {{ $root.Values.postgresql.topology | quote }}
