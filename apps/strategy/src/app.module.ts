@@ -1,8 +1,19 @@
 import { Module } from '@nestjs/common';
 import type { ServiceSpec } from '@alphintra/platform-http';
+import { AuthModule } from '@alphintra/platform-auth';
+import { BarsModule } from './bars/bars.module';
+import { BlacklistEntry } from './blacklist/blacklist-entry.entity';
+import { BlacklistModule } from './blacklist/blacklist.module';
+import { InstrumentsModule } from './instruments/instruments.module';
+import { Stock } from './instruments/stock.entity';
 import { migrations } from './migrations';
+import { CategoricalFilter, NumericFilter } from './screeners/filter.entity';
+import { ScreenersModule } from './screeners/screeners.module';
 
-export const spec: ServiceSpec = { service: 'strategy', entities: [], migrations, consumers: [] };
+/** Market data (instruments, bars, blacklist, screeners); strategies and backtests join as sibling features. */
+export const entities = [Stock, BlacklistEntry, NumericFilter, CategoricalFilter];
 
-@Module({})
+export const spec: ServiceSpec = { service: 'strategy', entities, migrations, consumers: [] };
+
+@Module({ imports: [AuthModule.fromServiceEnv(), InstrumentsModule, BarsModule, BlacklistModule, ScreenersModule] })
 export class AppModule {}

@@ -3,3 +3,4 @@ export * from './database.env';
 export * from './orm';
 export * from './migrate';
 export * from './provision';
+export * from './sql';
