@@ -26,8 +26,8 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
   try {
-    const p: PlatformEnv = { infra, topology, secrets: localSecrets() };
-    log(`provisioning (${topology}), topics, migrations`);
+    const p: PlatformEnv = { infra, topology, secrets: localSecrets(), demo: { instruments: 500, years: 10 } };
+    log(`provisioning (${topology}), topics, migrations, demo data`);
     await prepare(p, log);
     APPS.forEach((app, i) => {
       const child = startApp(app, envOf(app, p), i);

@@ -50,6 +50,8 @@ export interface PlatformEnv {
   topicPrefix?: string;
   ports?: Partial<Record<AppName, number>>;
   extra?: Record<string, string>;
+  /** Demo market data loaded after the migrations (strategy's seed-demo; skipped when data exists). */
+  demo?: { instruments: number; years: number };
 }
 
 export function envOf(app: AppName, p: PlatformEnv): NodeJS.ProcessEnv {
@@ -96,6 +98,10 @@ export async function prepare(p: PlatformEnv, log: (l: string) => void): Promise
     ALL_TOPICS.map((t) => ({ name: (p.topicPrefix ?? '') + t, partitions: 3, replicationFactor: 1, retentionMs: 604_800_000 })),
   );
   await Promise.all(SERVICES.map((s) => runToEnd(s, ['migrate'], envOf(s, p))));
+  if (p.demo) {
+    log(`loading demo data (${p.demo.instruments} instruments, ${p.demo.years} years of daily bars)`);
+    await runToEnd('strategy', ['seed-demo', '--instruments', String(p.demo.instruments), '--years', String(p.demo.years)], envOf('strategy', p));
+  }
 }
 
 const mainOf = (app: AppName) => join(repoRoot(), 'dist', 'apps', app, 'src', 'main.js');
