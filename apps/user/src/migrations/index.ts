@@ -1,4 +1,14 @@
 import { messagingMigration } from '@alphintra/platform-messaging';
+import { Profiles } from './0002_profiles';
+import { Replicas } from './0003_replicas';
+import { Watchlists } from './0004_watchlists';
+import { Screeners } from './0005_screeners';
 
 /** In order; a migration once released is never edited, only followed. */
-export const migrations = [messagingMigration('user_data')];
+export const migrations = [
+  messagingMigration('user_data'),
+  { name: '0002_profiles', class: Profiles },
+  { name: '0003_replicas', class: Replicas },
+  { name: '0004_watchlists', class: Watchlists },
+  { name: '0005_screeners', class: Screeners },
+];
