@@ -44,8 +44,8 @@ export async function startInfra(o: InfraOptions, mode?: InfraMode): Promise<Inf
     [pg, kafka] = await Promise.all([startContainerPostgres(), startContainerKafka()]);
   } else {
     [pg, kafka] = await Promise.all([
-      startLocalPostgres({ name: o.name, port: o.pgPort, durable: o.durable }),
-      startLocalKafka({ name: o.name, port: o.kafkaPort }),
+      startLocalPostgres({ name: o.name, port: o.pgPort, durable: o.durable, fresh: !o.durable }),
+      startLocalKafka({ name: o.name, port: o.kafkaPort, fresh: !o.durable }),
     ]);
   }
   const { stop: _s, ...postgres } = pg;

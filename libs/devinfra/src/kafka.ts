@@ -15,6 +15,8 @@ export interface LocalKafkaOptions {
   name: string;
   port: number;
   heapMb?: number;
+  /** Start from empty data (test runs), so topics of earlier runs do not pile up. */
+  fresh?: boolean;
 }
 
 export const KAFKA_VERSION = /<kafka\.version>([^<]+)</.exec(readFileSync(join(repoRoot(), 'tools', 'kafka', 'pom.xml'), 'utf8'))![1];
@@ -69,10 +71,10 @@ export async function startLocalKafka(o: LocalKafkaOptions): Promise<KafkaServer
   const cp = `${libs}/*`;
   const log4j = join(dir, 'log4j.properties');
   writeFileSync(log4j, 'log4j.rootLogger=WARN, stdout\nlog4j.appender.stdout=org.apache.log4j.ConsoleAppender\nlog4j.appender.stdout.layout=org.apache.log4j.PatternLayout\nlog4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n\n');
-  if (!existsSync(join(dataDir, 'meta.properties'))) {
+  const format = () => {
     const id = run('java', ['-cp', cp, 'kafka.tools.StorageTool', 'random-uuid'], { stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n').pop()!;
     run('java', ['-cp', cp, `-Dlog4j.configuration=file:${log4j}`, 'kafka.tools.StorageTool', 'format', '-t', id, '-c', props], { stdio: 'pipe' });
-  }
+  };
   const pidFile = join(dir, 'kafka.pid');
   const launch = async () => {
     if (await portOpen(o.port)) throw new Error(`port ${o.port} is already in use; is another Kafka running? (pid file ${pidFile})`);
@@ -108,6 +110,8 @@ export async function startLocalKafka(o: LocalKafkaOptions): Promise<KafkaServer
     process.kill(pid, 'SIGKILL');
   };
   await stop(); // a broker left over from an interrupted run
+  if (o.fresh) rmSync(dataDir, { recursive: true, force: true });
+  if (!existsSync(join(dataDir, 'meta.properties'))) format();
   await launch();
   return { brokers: [`127.0.0.1:${o.port}`], stop, restart: async () => (await stop(), await launch()) };
 }

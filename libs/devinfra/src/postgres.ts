@@ -1,4 +1,4 @@
-import { chownSync, existsSync, mkdirSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { isRoot, PrerequisiteError, run, waitForPort, which } from './process';
@@ -17,6 +17,8 @@ export interface LocalPostgresOptions {
   port: number;
   /** false for throwaway test clusters: fsync and synchronous commit off. */
   durable: boolean;
+  /** Start from an empty cluster (test runs), so databases of earlier runs do not pile up. */
+  fresh?: boolean;
 }
 
 const SUPERUSER = 'postgres';
@@ -70,6 +72,15 @@ export async function startLocalPostgres(o: LocalPostgresOptions): Promise<Postg
   const user = osUser();
   const dataDir = dataDirOf(o.name);
   const logFile = `${dataDir}.log`;
+  const pgCtl = join(bin, 'pg_ctl');
+  if (o.fresh && existsSync(join(dataDir, 'PG_VERSION'))) {
+    try {
+      as(user, pgCtl, ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
+    } catch {
+      // was not running
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  }
   if (!existsSync(join(dataDir, 'PG_VERSION'))) {
     mkdirSync(dirname(dataDir), { recursive: true, mode: 0o755 });
     mkdirSync(dataDir, { mode: 0o700 });
@@ -92,7 +103,6 @@ export async function startLocalPostgres(o: LocalPostgresOptions): Promise<Postg
     '-c shared_buffers=256MB',
     ...(o.durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
   ].join(' ');
-  const pgCtl = join(bin, 'pg_ctl');
   const status = () => {
     try {
       as(user, pgCtl, ['-D', dataDir, 'status']);

@@ -25,20 +25,29 @@ export async function startTestService<E extends ServiceEnv>(
   extraEnv: Record<string, string> = {},
 ): Promise<TestService<E>> {
   const inst = await provisionTestInstallation('separate', [spec.service]);
-  await createTestTopics(inst.topicPrefix);
-  const env = loadEnv({ ...inst.envFor(spec.service), PORT: '1', ...extraEnv });
-  await migrateService({ ...spec, connection: env.database.owner! });
-  const app = await createServiceApp(spec, feature, env);
-  await app.listen(0, '127.0.0.1');
-  const address = app.getHttpServer().address();
+  let app: NestFastifyApplication | undefined;
+  let env: E;
+  try {
+    await createTestTopics(inst.topicPrefix);
+    env = loadEnv({ ...inst.envFor(spec.service), PORT: '1', ...extraEnv });
+    await migrateService({ ...spec, connection: env.database.owner! });
+    app = await createServiceApp(spec, feature, env);
+    await app.listen(0, '127.0.0.1');
+  } catch (e) {
+    // a half-started app keeps its relay and consumer running and Jest from exiting
+    await app?.close().catch(() => undefined);
+    await inst.drop().catch(() => undefined);
+    throw e;
+  }
+  const address = app!.getHttpServer().address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   return {
-    app,
+    app: app!,
     url,
-    env,
+    env: env!,
     inst,
     close: async () => {
-      await app.close();
+      await app!.close();
       await inst.drop();
     },
   };

@@ -77,13 +77,25 @@ export class EventConsumer {
       retry: { retries: 10 },
     });
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics: this.topics, fromBeginning: this.o.fromBeginning ?? true });
+    await this.subscribe();
     await this.consumer.run({
       autoCommit: true,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.o.partitionsConsumedConcurrently ?? 3,
       eachBatch: (p) => this.onBatch(p),
     });
+  }
+
+  /** Topics created moments ago can be unknown to the broker for a while; that is retriable. */
+  private async subscribe(attempts = 10): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.consumer!.subscribe({ topics: this.topics, fromBeginning: this.o.fromBeginning ?? true });
+      } catch (err) {
+        if (attempt >= attempts || !(err as { retriable?: boolean }).retriable) throw err;
+        await sleep(250 * attempt);
+      }
+    }
   }
 
   async stop(): Promise<void> {
