@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { defineEvent } from '../event-contract';
+import { decimalString, isoTime, symbol } from '../schemas';
+import { TOPICS } from '../topics';
+
+/** The order lifecycle of ARCHITECTURE.md section 5. Keys: the order id (position: userId:symbol). */
+const side = z.enum(['buy', 'sell']);
+const orderType = z.enum(['market', 'limit']);
+const timeInForce = z.enum(['day', 'gtc']);
+
+const order = z.object({
+  orderId: z.uuid(),
+  userId: z.uuid(),
+  symbol,
+  side,
+  type: orderType,
+  quantity: decimalString,
+  limitPrice: decimalString.nullable(),
+  timeInForce,
+});
+
+export const OrderSubmitted = defineEvent({
+  type: 'trading.order.submitted',
+  version: 1,
+  topic: TOPICS.tradingOrder,
+  schema: order.extend({
+    /** Price trading used to reserve buying power (limit price, or last price for market orders). */
+    referencePrice: decimalString,
+    /** Cash available to the account after this order's reservation. */
+    buyingPower: decimalString,
+    submittedAt: isoTime,
+  }),
+});
+
+export const OrderRouted = defineEvent({
+  type: 'trading.order.routed',
+  version: 1,
+  topic: TOPICS.tradingOrder,
+  schema: order.extend({ assessmentId: z.uuid(), routedAt: isoTime }),
+});
+
+export const OrderRejected = defineEvent({
+  type: 'trading.order.rejected',
+  version: 1,
+  topic: TOPICS.tradingOrder,
+  schema: z.object({ orderId: z.uuid(), userId: z.uuid(), symbol, reasons: z.array(z.string()).min(1), rejectedAt: isoTime }),
+});
+
+export const OrderFilled = defineEvent({
+  type: 'trading.order.filled',
+  version: 1,
+  topic: TOPICS.tradingOrder,
+  schema: z.object({ orderId: z.uuid(), userId: z.uuid(), symbol, side, quantity: decimalString, avgFillPrice: decimalString, filledAt: isoTime }),
+});
+
+export const OrderCancelRequested = defineEvent({
+  type: 'trading.order.cancel-requested',
+  version: 1,
+  topic: TOPICS.tradingOrder,
+  schema: z.object({ orderId: z.uuid(), userId: z.uuid(), symbol, requestedAt: isoTime }),
+});
+
+export const OrderCancelled = defineEvent({
+  type: 'trading.order.cancelled',
+  version: 1,
+  topic: TOPICS.tradingOrder,
+  schema: z.object({ orderId: z.uuid(), userId: z.uuid(), symbol, filledQuantity: decimalString, cancelledAt: isoTime }),
+});
+
+export const PositionChanged = defineEvent({
+  type: 'trading.position.changed',
+  version: 1,
+  topic: TOPICS.tradingPosition,
+  schema: z.object({ userId: z.uuid(), symbol, quantity: decimalString, avgPrice: decimalString, realizedPnl: decimalString, changedAt: isoTime }),
+});
+
+const assessment = z.object({
+  assessmentId: z.uuid(),
+  orderId: z.uuid(),
+  userId: z.uuid(),
+  /** Every rule's outcome, passed or not. */
+  rules: z.array(z.object({ rule: z.string(), passed: z.boolean(), detail: z.string() })),
+  assessedAt: isoTime,
+});
+
+export const AssessmentApproved = defineEvent({ type: 'risk.assessment.approved', version: 1, topic: TOPICS.riskAssessment, schema: assessment });
+export const AssessmentRejected = defineEvent({
+  type: 'risk.assessment.rejected',
+  version: 1,
+  topic: TOPICS.riskAssessment,
+  schema: assessment.extend({ reasons: z.array(z.string()).min(1) }),
+});
+
+/** A venue's report on an order: a (partial) fill, a rejection, or a cancellation. */
+export const ExecutionReported = defineEvent({
+  type: 'broker.execution.reported',
+  version: 1,
+  topic: TOPICS.brokerExecution,
+  schema: z.object({
+    executionId: z.uuid(),
+    orderId: z.uuid(),
+    userId: z.uuid(),
+    symbol,
+    side,
+    kind: z.enum(['fill', 'rejected', 'cancelled']),
+    /** For fills: this execution's quantity and price. */
+    quantity: decimalString.nullable(),
+    price: decimalString.nullable(),
+    /** The order's cumulative filled quantity after this report. */
+    cumulativeQuantity: decimalString,
+    leavesQuantity: decimalString,
+    reason: z.string().nullable(),
+    venue: z.string(),
+    reportedAt: isoTime,
+  }),
+});
