@@ -1,5 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
-import { TextArrayType } from './text-array.type';
+import { TextArrayType } from '@alphintra/platform-database';
 
 /** A user's own screener; `disabledReason` is set while a filter it uses is retired. */
 export const Screener = defineEntity({

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, ServiceUnavai
 import type { FastifyRequest } from 'fastify';
 import { CurrentUser, type Principal } from '@alphintra/platform-auth';
 import { ZodPipe } from '@alphintra/platform-http';
-import { pageQuery, type PageQuery } from '../common/page';
+import { pageQuery, type PageQuery } from '@alphintra/platform-http';
 import { StrategyUnavailableError } from '../strategy/strategy.client';
 import { screenerBody, screenerParams, type ScreenerBody } from './dto/screener.dto';
 import { ScreenersService } from './screeners.service';

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { violates } from '../common/constraint';
-import { uuidv7 } from '../common/ids';
-import { pageOf, type PageQuery } from '../common/page';
+import { uuidv7 } from '@alphintra/platform-database';
+import { pageOf, type PageQuery } from '@alphintra/platform-http';
 import { StrategyClient, StrategyRejectedError, StrategyUnavailableError, type CallerHeaders } from '../strategy/strategy.client';
 import { screenAnswer, screenerView, screenOf, type ScreenerBody } from './dto/screener.dto';
 import { Screener, ScreenerCategoricalFilter, ScreenerNumericFilter } from './screener.entity';
@@ -56,7 +56,7 @@ export class ScreenersService {
   async list(userId: string, page: PageQuery) {
     const rows = await this.em.find(Screener, { userId, ...(page.cursor && { id: { $gt: page.cursor } }) }, { orderBy: { id: 'asc' }, limit: page.limit + 1 });
     const filters = await this.filtersOf(this.em, rows.slice(0, page.limit).map((s) => s.id));
-    return pageOf(rows, page.limit, (s) => screenerView(s, ...filters(s.id)));
+    return pageOf(rows, page.limit, (s) => s.id, (s) => screenerView(s, ...filters(s.id)));
   }
 
   async get(userId: string, id: string) {

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CurrentUser, type Principal } from '@alphintra/platform-auth';
 import { ZodPipe } from '@alphintra/platform-http';
-import { pageQuery, type PageQuery } from '../common/page';
+import { pageQuery, type PageQuery } from '@alphintra/platform-http';
 import { itemBody, itemParams, watchlistBody, watchlistParams, type ItemBody, type WatchlistBody } from './dto/watchlist.dto';
 import { WatchlistsService } from './watchlists.service';
 

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { violates } from '../common/constraint';
-import { uuidv7 } from '../common/ids';
-import { pageOf, type PageQuery } from '../common/page';
+import { uuidv7 } from '@alphintra/platform-database';
+import { pageOf, type PageQuery } from '@alphintra/platform-http';
 import { watchlistView, type ItemView } from './dto/watchlist.dto';
 import { WatchlistItem } from './watchlist-item.entity';
 import { Watchlist } from './watchlist.entity';
@@ -43,7 +43,7 @@ export class WatchlistsService {
   async list(userId: string, page: PageQuery) {
     const rows = await this.em.find(Watchlist, { userId, ...(page.cursor && { id: { $gt: page.cursor } }) }, { orderBy: { id: 'asc' }, limit: page.limit + 1 });
     const items = await this.itemsOf(this.em, rows.slice(0, page.limit).map((w) => w.id));
-    return pageOf(rows, page.limit, (w) => watchlistView(w, items.get(w.id) ?? []));
+    return pageOf(rows, page.limit, (w) => w.id, (w) => watchlistView(w, items.get(w.id) ?? []));
   }
 
   async get(userId: string, id: string) {

@@ -4,3 +4,5 @@ export * from './orm';
 export * from './migrate';
 export * from './provision';
 export * from './sql';
+export * from './ids';
+export * from './text-array.type';

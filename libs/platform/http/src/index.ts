@@ -8,3 +8,4 @@ export * from './bootstrap';
 export * from './platform.module';
 export * from './service';
 export * from './public-route';
+export * from './page';
