@@ -20,6 +20,7 @@ async function main(): Promise<number> {
   if (step('type-check', join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json', '--noEmit']) !== 0) return 1;
   if (step('lint', nx, ['run-many', '-t', 'lint', '--outputStyle=stream']) !== 0) return 1;
   if (step('deployment checks (helm, kustomize, schemas, policies)', 'bash', [join(root, 'tools', 'k8s', 'check.sh')]) !== 0) return 1;
+  if (step('image bundles (the Dockerfile build without Docker)', 'bash', [join(root, 'tools', 'docker', 'check-bundle.sh')]) !== 0) return 1;
 
   process.stdout.write('\n\x1b[1m==> starting PostgreSQL and Kafka for the run\x1b[0m\n');
   const mode = process.env.ALPHINTRA_TEST_INFRA as InfraMode | undefined;

@@ -1,8 +1,14 @@
 import { Module } from '@nestjs/common';
 import type { ServiceSpec } from '@alphintra/platform-http';
+import { AuthModule } from '@alphintra/platform-auth';
+import { AssessmentsModule } from './assessments/assessments.module';
+import { RiskConsumer } from './assessments/risk.consumer';
+import { ComplianceModule } from './compliance/compliance.module';
+import { entities } from './entities';
+import { LimitsModule } from './limits/limits.module';
 import { migrations } from './migrations';
 
-export const spec: ServiceSpec = { service: 'risk', entities: [], migrations, consumers: [] };
+export const spec: ServiceSpec = { service: 'risk', entities, migrations, consumers: [RiskConsumer] };
 
-@Module({})
+@Module({ imports: [AuthModule.fromServiceEnv(), ComplianceModule, LimitsModule, AssessmentsModule] })
 export class AppModule {}

@@ -1,10 +1,12 @@
 import { messagingMigration } from '@alphintra/platform-messaging';
 import { MarketData } from './0002_market_data';
 import { FiltersAndScreeners } from './0003_filters_and_screeners';
+import { StrategiesAndBacktests } from './0004_strategies_and_backtests';
 
 /** In order; a migration once released is never edited, only followed. */
 export const migrations = [
   messagingMigration('strategy_data'),
   { name: '0002_market_data', class: MarketData },
   { name: '0003_filters_and_screeners', class: FiltersAndScreeners },
+  { name: '0004_strategies_and_backtests', class: StrategiesAndBacktests },
 ];

@@ -2,7 +2,7 @@ import { openOrm } from '@alphintra/platform-database';
 import { createLogger } from '@alphintra/platform-http';
 import { entities } from '../entities';
 import { loadReconcileEnv, type ReconcileEnv } from '../env';
-import { StrategyClient } from '../strategy/strategy.client';
+import { StrategyClient } from '@alphintra/strategy-client';
 import { ReplicaReconciler, type ReconciliationReport } from './replica-reconciler';
 import { StrategyCatalog } from './strategy-catalog';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { FilterDefined, InstrumentListed } from '@alphintra/contracts';
 import { loadReconcileEnv } from '../env';
-import { StrategyUnavailableError } from '../strategy/strategy.client';
+import { StrategyUnavailableError } from '@alphintra/strategy-client';
 import { FakeStrategy } from '../testing/fake-strategy';
 import { startUserService, type UserServiceFixture } from '../testing/user-service.fixture';
 import { reconcileReplicas } from './reconcile.command';

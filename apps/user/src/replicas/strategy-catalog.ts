@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { symbol } from '@alphintra/contracts';
-import { StrategyClient, StrategyUnavailableError } from '../strategy/strategy.client';
+import { StrategyClient, StrategyUnavailableError } from '@alphintra/strategy-client';
 import type { FilterFacts } from './filter-replica';
 import type { InstrumentFacts } from './instrument-replica';
 

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { CurrentUser, type Principal } from '@alphintra/platform-auth';
 import { ZodPipe } from '@alphintra/platform-http';
 import { pageQuery, type PageQuery } from '@alphintra/platform-http';
-import { StrategyUnavailableError } from '../strategy/strategy.client';
+import { StrategyUnavailableError } from '@alphintra/strategy-client';
 import { screenerBody, screenerParams, type ScreenerBody } from './dto/screener.dto';
 import { ScreenersService } from './screeners.service';
 

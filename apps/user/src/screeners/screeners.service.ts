@@ -3,7 +3,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { violates } from '../common/constraint';
 import { uuidv7 } from '@alphintra/platform-database';
 import { pageOf, type PageQuery } from '@alphintra/platform-http';
-import { StrategyClient, StrategyRejectedError, StrategyUnavailableError, type CallerHeaders } from '../strategy/strategy.client';
+import { StrategyClient, StrategyRejectedError, StrategyUnavailableError, type CallerHeaders } from '@alphintra/strategy-client';
 import { screenAnswer, screenerView, screenOf, type ScreenerBody } from './dto/screener.dto';
 import { Screener, ScreenerCategoricalFilter, ScreenerNumericFilter } from './screener.entity';
 import {

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PLATFORM } from '@alphintra/platform-http';
 import type { UserEnv } from '../env';
-import { StrategyClient } from './strategy.client';
+import { StrategyClient } from '@alphintra/strategy-client';
 
 @Module({
   providers: [

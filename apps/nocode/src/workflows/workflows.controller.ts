@@ -1,0 +1,48 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { CurrentUser, type Principal } from '@alphintra/platform-auth';
+import { ZodPipe } from '@alphintra/platform-http';
+import { pageQuery, type PageQuery } from '@alphintra/platform-http';
+import { createBody, updateBody, workflowParams, type CreateBody, type UpdateBody } from './dto/workflow.dto';
+import { WorkflowsService } from './workflows.service';
+
+@Controller('api/v1/nocode')
+export class WorkflowsController {
+  constructor(private readonly workflows: WorkflowsService) {}
+
+  @Get('templates')
+  templates() {
+    return this.workflows.templates();
+  }
+
+  @Post('workflows')
+  create(@CurrentUser() user: Principal, @Body(new ZodPipe(createBody)) body: CreateBody) {
+    return this.workflows.create(user.userId, body);
+  }
+
+  @Get('workflows')
+  list(@CurrentUser() user: Principal, @Query(new ZodPipe(pageQuery)) page: PageQuery) {
+    return this.workflows.list(user.userId, page);
+  }
+
+  @Get('workflows/:id')
+  get(@CurrentUser() user: Principal, @Param(new ZodPipe(workflowParams)) p: { id: string }) {
+    return this.workflows.get(user.userId, p.id);
+  }
+
+  @Put('workflows/:id')
+  update(@CurrentUser() user: Principal, @Param(new ZodPipe(workflowParams)) p: { id: string }, @Body(new ZodPipe(updateBody)) body: UpdateBody) {
+    return this.workflows.update(user.userId, p.id, body);
+  }
+
+  @Post('workflows/:id/validate')
+  @HttpCode(200)
+  validate(@CurrentUser() user: Principal, @Param(new ZodPipe(workflowParams)) p: { id: string }) {
+    return this.workflows.validate(user.userId, p.id);
+  }
+
+  @Post('workflows/:id/publish')
+  @HttpCode(202)
+  publish(@CurrentUser() user: Principal, @Param(new ZodPipe(workflowParams)) p: { id: string }) {
+    return this.workflows.publish(user.userId, p.id);
+  }
+}

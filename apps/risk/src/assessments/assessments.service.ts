@@ -1,0 +1,100 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
+import { AssessmentApproved, AssessmentRejected, type EventData, type OrderSubmitted } from '@alphintra/contracts';
+import type { Principal } from '@alphintra/platform-auth';
+import { OutboxPublisher } from '@alphintra/platform-messaging';
+import { uuidv7 } from '@alphintra/platform-database';
+import { pageOf } from '@alphintra/platform-http';
+import { ComplianceLog } from '../compliance/compliance-log';
+import { LimitsService } from '../limits/limits.service';
+import { assessmentView, type AssessmentsQuery } from './dto/assessments.dto';
+import { RiskAssessment } from './risk-assessment.entity';
+import { evaluate } from './rules';
+
+/** The risk service itself, as the actor of the log entries of its decisions. */
+export const RISK_ACTOR = 'risk-service';
+
+@Injectable()
+export class AssessmentsService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly outbox: OutboxPublisher,
+    private readonly log: ComplianceLog,
+    private readonly limits: LimitsService,
+  ) {}
+
+  /**
+   * Decides on a submitted order inside the consumer's inbox transaction: the assessment, its
+   * event and its compliance log entry commit together. An order already assessed (the same
+   * event redelivered, or a copy under another id) has no second effect.
+   */
+  async assess(o: EventData<typeof OrderSubmitted>, em: EntityManager): Promise<void> {
+    // The counts of one account must not race between two of its orders on different partitions.
+    await em.execute(`select pg_advisory_xact_lock(hashtext(?))`, [`risk:account:${o.userId}`]);
+    const [done] = await em.execute<unknown[]>(`select 1 from "risk_data"."risk_assessment" where "order_id" = ?`, [o.orderId]);
+    if (done) return;
+
+    const submittedAt = new Date(o.submittedAt);
+    await em.execute(`insert into "risk_data"."order_track" ("order_id", "user_id", "submitted_at") values (?, ?, ?) on conflict ("order_id") do nothing`, [
+      o.orderId,
+      o.userId,
+      submittedAt.toISOString(),
+    ]);
+    const [counts] = await em.execute<{ open: string; today: string }[]>(
+      `select count(*) filter (where "open")::text as "open",
+              count(*) filter (where "submitted_at" >= date_trunc('day', ?::timestamptz at time zone 'UTC') at time zone 'UTC'
+                                 and "submitted_at" < (date_trunc('day', ?::timestamptz at time zone 'UTC') + interval '1 day') at time zone 'UTC')::text as "today"
+       from "risk_data"."order_track" where "user_id" = ? and "order_id" <> ?`,
+      [submittedAt.toISOString(), submittedAt.toISOString(), o.userId, o.orderId],
+    );
+    const [position] = await em.execute<{ quantity: string }[]>(`select "quantity"::text as "quantity" from "risk_data"."exposure" where "user_id" = ? and "symbol" = ?`, [o.userId, o.symbol]);
+    const [black] = await em.execute<{ reason: string | null }[]>(`select "reason" from "risk_data"."blacklist_ref" where "symbol" = ? and "blacklisted"`, [o.symbol]);
+
+    const outcome = evaluate({
+      order: o,
+      limits: await this.limits.effective(em, o.userId),
+      positionQuantity: position?.quantity ?? '0',
+      openOrders: Number(counts!.open),
+      ordersToday: Number(counts!.today),
+      blacklisted: black ?? null,
+    });
+
+    const assessedAt = new Date();
+    const assessmentId = uuidv7(assessedAt.getTime());
+    const decision = outcome.approved ? 'approved' : 'rejected';
+    em.create(RiskAssessment, { id: assessmentId, orderId: o.orderId, userId: o.userId, symbol: o.symbol, decision, rules: outcome.rules, reasons: outcome.reasons, assessedAt });
+    await em.flush();
+    // A rejected order will never be open; trading's own trading.order.rejected later changes nothing more.
+    if (!outcome.approved) await em.execute(`update "risk_data"."order_track" set "open" = false, "closed_by" = 'risk.assessment.rejected' where "order_id" = ?`, [o.orderId]);
+
+    const base = { assessmentId, orderId: o.orderId, userId: o.userId, rules: outcome.rules, assessedAt: assessedAt.toISOString() };
+    if (outcome.approved) await this.outbox.record(em, AssessmentApproved, o.orderId, base);
+    else await this.outbox.record(em, AssessmentRejected, o.orderId, { ...base, reasons: outcome.reasons });
+    await this.log.append(em, {
+      actor: RISK_ACTOR,
+      kind: `risk.assessment.${decision}`,
+      subject: o.orderId,
+      payload: { ...base, symbol: o.symbol, side: o.side, quantity: o.quantity, referencePrice: o.referencePrice, decision, reasons: outcome.reasons },
+    });
+  }
+
+  /** filled / rejected / cancelled: the order no longer counts as open. An unknown order is remembered closed. */
+  async closeOrder(em: EntityManager, orderId: string, userId: string, by: string, at: string): Promise<void> {
+    await em.execute(
+      `insert into "risk_data"."order_track" ("order_id", "user_id", "submitted_at", "open", "closed_by") values (?, ?, ?, false, ?)
+       on conflict ("order_id") do update set "open" = false, "closed_by" = coalesce("order_track"."closed_by", excluded."closed_by")`,
+      [orderId, userId, new Date(at).toISOString(), by],
+    );
+  }
+
+  async list(user: Principal, q: AssessmentsQuery) {
+    const seesAll = user.roles.includes('compliance') || user.roles.includes('admin');
+    const where: FilterQuery<RiskAssessment> = {
+      ...(seesAll ? {} : { userId: user.userId }),
+      ...(q.orderId && { orderId: q.orderId }),
+      ...(q.cursor && { id: { $gt: q.cursor } }),
+    };
+    const rows = await this.em.find(RiskAssessment, where, { orderBy: { id: 'asc' }, limit: q.limit + 1 });
+    return pageOf(rows, q.limit, (r) => r.id, assessmentView);
+  }
+}

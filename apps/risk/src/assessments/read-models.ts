@@ -1,0 +1,25 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { BlacklistAdded, EventData, PositionChanged } from '@alphintra/contracts';
+
+/** What risk keeps of other services' state: positions (exposure) and strategy's blacklist. Older facts lose. */
+@Injectable()
+export class ReadModels {
+  async position(em: EntityManager, p: EventData<typeof PositionChanged>): Promise<void> {
+    await em.execute(
+      `insert into "risk_data"."exposure" ("user_id", "symbol", "quantity", "avg_price", "changed_at") values (?, ?, ?, ?, ?)
+       on conflict ("user_id", "symbol") do update set "quantity" = excluded."quantity", "avg_price" = excluded."avg_price", "changed_at" = excluded."changed_at"
+       where "exposure"."changed_at" <= excluded."changed_at"`,
+      [p.userId, p.symbol, p.quantity, p.avgPrice, new Date(p.changedAt).toISOString()],
+    );
+  }
+
+  async blacklist(em: EntityManager, symbol: string, b: EventData<typeof BlacklistAdded> | null, at: Date): Promise<void> {
+    await em.execute(
+      `insert into "risk_data"."blacklist_ref" ("symbol", "blacklisted", "reason", "updated_at") values (?, ?, ?, ?)
+       on conflict ("symbol") do update set "blacklisted" = excluded."blacklisted", "reason" = excluded."reason", "updated_at" = excluded."updated_at"
+       where "blacklist_ref"."updated_at" <= excluded."updated_at"`,
+      [symbol, b !== null, b?.reason ?? null, at.toISOString()],
+    );
+  }
+}

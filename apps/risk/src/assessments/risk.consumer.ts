@@ -1,0 +1,27 @@
+import { Injectable } from '@nestjs/common';
+import { BlacklistAdded, BlacklistRemoved, OrderCancelled, OrderFilled, OrderRejected, OrderSubmitted, PositionChanged } from '@alphintra/contracts';
+import type { EventHandlerSource } from '@alphintra/platform-http';
+import { onEvent } from '@alphintra/platform-messaging';
+import { AssessmentsService } from './assessments.service';
+import { ReadModels } from './read-models';
+
+/** The order saga's side of risk, plus the read models its rules need. */
+@Injectable()
+export class RiskConsumer implements EventHandlerSource {
+  constructor(
+    private readonly assessments: AssessmentsService,
+    private readonly models: ReadModels,
+  ) {}
+
+  handlers() {
+    return [
+      onEvent(OrderSubmitted, (e, em) => this.assessments.assess(e.data, em)),
+      onEvent(OrderFilled, (e, em) => this.assessments.closeOrder(em, e.data.orderId, e.data.userId, e.type, e.data.filledAt)),
+      onEvent(OrderRejected, (e, em) => this.assessments.closeOrder(em, e.data.orderId, e.data.userId, e.type, e.data.rejectedAt)),
+      onEvent(OrderCancelled, (e, em) => this.assessments.closeOrder(em, e.data.orderId, e.data.userId, e.type, e.data.cancelledAt)),
+      onEvent(PositionChanged, (e, em) => this.models.position(em, e.data)),
+      onEvent(BlacklistAdded, (e, em) => this.models.blacklist(em, e.data.symbol, e.data, new Date(e.time))),
+      onEvent(BlacklistRemoved, (e, em) => this.models.blacklist(em, e.data.symbol, null, new Date(e.time))),
+    ];
+  }
+}

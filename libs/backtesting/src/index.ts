@@ -1,0 +1,4 @@
+export * from './indicators';
+export * from './spec';
+export * from './engine';
+export * from './metrics';
