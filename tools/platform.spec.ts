@@ -21,7 +21,7 @@ describe('the nine apps against real infrastructure', () => {
   beforeAll(async () => {
     if (!built) throw new Error('dist/ is missing: run `npm run build` first (tools/run.sh test does)');
     // A cluster of its own, because this test stops it.
-    pg = await startLocalPostgres({ name: PG_NAME, port: 55_441, durable: false });
+    pg = await startLocalPostgres({ name: PG_NAME, port: 55_441, durable: false, fresh: true });
     const secrets = newSecrets();
     p = {
       infra: { mode: 'local', postgres: pg, kafka: { brokers: testInfra().brokers }, stop: async () => undefined },

@@ -15,7 +15,7 @@ export interface E2ePlatform {
  * the run's Kafka, with a small demo data set; `url` is the gateway.
  */
 export async function startE2ePlatform(name: string, pgPort: number, firstPort: number, apps: AppName[]): Promise<E2ePlatform> {
-  const pg: PostgresServer = await startLocalPostgres({ name, port: pgPort, durable: false });
+  const pg: PostgresServer = await startLocalPostgres({ name, port: pgPort, durable: false, fresh: true });
   const ports = Object.fromEntries(
     (['gateway', 'auth', 'user', 'strategy', 'trading', 'risk', 'broker', 'nocode', 'notification'] as AppName[]).map((a, i) => [a, firstPort + i]),
   ) as Record<AppName, number>;

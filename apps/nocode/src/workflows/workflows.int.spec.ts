@@ -129,7 +129,7 @@ describe('nocode workflows', () => {
       method: 'POST',
       path: '/api/v1/backtests',
       authorization: f.bearer(alice),
-      body: { strategyId, symbols: ['AAPL', 'MSFT'], from: '2024-01-01', to: '2024-06-30', initialCapital: '100000', commissionBps: 5, slippageBps: 0, executionId },
+      body: { strategyId, symbols: ['AAPL', 'MSFT'], from: '2024-01-01', to: '2024-06-30', initialCapital: '100000', commissionBps: '5', slippageBps: '0', executionId },
     });
 
     const history = await f.api('GET', `${base}/workflows/${id}/executions`, { as: alice });
