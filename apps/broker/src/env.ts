@@ -1,3 +1,27 @@
+import { z } from 'zod';
+import { decimalString } from '@alphintra/contracts';
+import { authEnv } from '@alphintra/platform-auth';
 import { loadServiceEnv } from '@alphintra/platform-http';
 
-export const loadEnv = (source: NodeJS.ProcessEnv = process.env) => loadServiceEnv('broker', 3006, {}, source);
+/** `openssl rand -base64 32`: a key-encryption key that wraps the connections' data keys. */
+const keyEncryptionKey = z
+  .string()
+  .regex(/^[A-Za-z0-9+/]{43}=?$/, 'must be the base64 of exactly 32 bytes (openssl rand -base64 32)')
+  .transform((v) => Buffer.from(v, 'base64'));
+const kekId = z.string().regex(/^[\w.-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_" or "-"');
+
+export const brokerEnv = {
+  BROKER_KEK: keyEncryptionKey,
+  BROKER_KEK_ID: kekId.default('kek-1'),
+  /** Only while rotating: the key the stored data keys are still wrapped under. */
+  BROKER_KEK_PREVIOUS: keyEncryptionKey.optional(),
+  BROKER_KEK_PREVIOUS_ID: kekId.optional(),
+  BROKER_DEFAULT_SLIPPAGE_BPS: z.coerce.number().int().min(0).max(10_000).default(5),
+  BROKER_PAPER_MAX_FILL_QUANTITY: decimalString.refine((v) => !v.startsWith('-') && !/^0(\.0+)?$/.test(v), 'must be a positive decimal string').default('1000'),
+};
+
+export const loadEnv = (source: NodeJS.ProcessEnv = process.env) => {
+  const env = loadServiceEnv('broker', 3006, { ...authEnv.shape, ...brokerEnv }, source);
+  return env;
+};
+export type BrokerEnv = ReturnType<typeof loadEnv>;

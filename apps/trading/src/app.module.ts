@@ -1,8 +1,15 @@
 import { Module } from '@nestjs/common';
 import type { ServiceSpec } from '@alphintra/platform-http';
+import { AuthModule } from '@alphintra/platform-auth';
+import { InstrumentsConsumer } from './instruments/instruments.consumer';
+import { InstrumentsModule } from './instruments/instruments.module';
 import { migrations } from './migrations';
+import { OrdersConsumer } from './orders/orders.consumer';
+import { OrdersModule } from './orders/orders.module';
+import { PortfolioModule } from './portfolio/portfolio.module';
 
-export const spec: ServiceSpec = { service: 'trading', entities: [], migrations, consumers: [] };
+/** Tables are reached with SQL (NUMERIC as strings, row locks); there are no ORM entities. */
+export const spec: ServiceSpec = { service: 'trading', entities: [], migrations, consumers: [InstrumentsConsumer, OrdersConsumer] };
 
-@Module({})
+@Module({ imports: [AuthModule.fromServiceEnv(), InstrumentsModule, OrdersModule, PortfolioModule] })
 export class AppModule {}

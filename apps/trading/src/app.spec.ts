@@ -1,11 +1,18 @@
-import { startTestService, type TestService } from '@alphintra/testing';
+import { startTestService, TestTokenIssuer, type TestService } from '@alphintra/testing';
 import { AppModule, spec } from './app.module';
 import { loadEnv } from './env';
 
 describe('trading service', () => {
   let svc: TestService;
-  beforeAll(async () => (svc = await startTestService(spec, AppModule, loadEnv)));
-  afterAll(() => svc?.close());
+  let issuer: TestTokenIssuer;
+  beforeAll(async () => {
+    issuer = await TestTokenIssuer.start();
+    svc = await startTestService(spec, AppModule, loadEnv, issuer.env);
+  });
+  afterAll(async () => {
+    await svc?.close();
+    await issuer?.close();
+  });
 
   it('is ready on its own database, as its runtime user', async () => {
     const r = await fetch(`${svc.url}/health/ready`);

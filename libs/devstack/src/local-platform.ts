@@ -22,22 +22,21 @@ export const SERVICE_PORTS: Record<ServiceName | 'gateway', number> = {
 export const APPS = ['gateway', ...SERVICES] as const;
 export type AppName = (typeof APPS)[number];
 
-export type LocalSecrets = Record<ServiceName, ServiceCredentials> & { keys: { authKeyEncryptionKey: string; brokerKek: string } };
+export type LocalSecrets = Record<ServiceName, ServiceCredentials> & { keys: { authKeyEncryptionKey: string; brokerKek: string; webhookSecret: string } };
 
 export function newSecrets(): LocalSecrets {
   const db = Object.fromEntries(
     SERVICES.map((s) => [s, { ownerPassword: randomBytes(16).toString('hex'), runtimePassword: randomBytes(16).toString('hex') }]),
   ) as Record<ServiceName, ServiceCredentials>;
-  return { ...db, keys: { authKeyEncryptionKey: randomBytes(32).toString('base64'), brokerKek: randomBytes(32).toString('base64') } };
+  return { ...db, keys: { authKeyEncryptionKey: randomBytes(32).toString('base64'), brokerKek: randomBytes(32).toString('base64'), webhookSecret: randomBytes(32).toString('hex') } };
 }
 
 /** Local credentials and keys, generated once per checkout and kept in the git-ignored state dir. */
 export function localSecrets(file = stateDir('secrets.json')): LocalSecrets {
-  if (existsSync(file)) {
-    const stored = JSON.parse(readFileSync(file, 'utf8'));
-    if (stored.keys) return stored;
-  }
-  const secrets = newSecrets();
+  const fresh = newSecrets();
+  // keys added since the file was written are filled in; existing ones never change
+  const stored = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  const secrets: LocalSecrets = { ...fresh, ...stored, keys: { ...fresh.keys, ...stored.keys } };
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
@@ -70,6 +69,7 @@ export function envOf(app: AppName, p: PlatformEnv): NodeJS.ProcessEnv {
     AUTH_KEY_ENCRYPTION_KEY: p.secrets.keys.authKeyEncryptionKey,
     BROKER_KEK: p.secrets.keys.brokerKek,
     BROKER_KEK_ID: 'local-1',
+    NOTIFICATION_WEBHOOK_SECRET: p.secrets.keys.webhookSecret,
     STRATEGY_URL: `http://127.0.0.1:${port('strategy')}`,
     ...p.extra,
   };

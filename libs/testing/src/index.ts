@@ -1,3 +1,4 @@
 export * from './infra';
 export * from './service';
 export * from './token-issuer';
+export * from './service-fixture';

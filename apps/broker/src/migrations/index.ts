@@ -1,4 +1,5 @@
 import { messagingMigration } from '@alphintra/platform-messaging';
+import { Broker } from './0002_broker';
 
 /** In order; a migration once released is never edited, only followed. */
-export const migrations = [messagingMigration('broker_data')];
+export const migrations = [messagingMigration('broker_data'), { name: '0002_broker', class: Broker }];

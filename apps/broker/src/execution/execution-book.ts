@@ -1,0 +1,103 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { ExecutionReported, type EventData, type OrderRouted } from '@alphintra/contracts';
+import { Dec, formatDecimal } from '@alphintra/money';
+import { query, uuidv7 } from '@alphintra/platform-database';
+import { OutboxPublisher } from '@alphintra/platform-messaging';
+
+export type RoutedOrder = EventData<typeof OrderRouted>;
+
+/** A venue_order row as the venues work on it (decimals as strings). */
+export interface VenueOrderRow {
+  id: string;
+  orderId: string;
+  userId: string;
+  connectionId: string | null;
+  venue: string;
+  symbol: string;
+  side: 'buy' | 'sell';
+  type: 'market' | 'limit';
+  quantity: string;
+  limitPrice: string | null;
+  slippageBps: number;
+  status: 'open' | 'filled' | 'cancelled' | 'rejected';
+  cumulativeQuantity: string;
+}
+
+export const VENUE_ORDER_COLUMNS = `"id", "order_id" as "orderId", "user_id" as "userId", "connection_id" as "connectionId", "venue", "symbol", "side", "type",
+  "quantity"::text as "quantity", "limit_price"::text as "limitPrice", "slippage_bps" as "slippageBps", "status", "cumulative_quantity"::text as "cumulativeQuantity"`;
+
+export type Report = { kind: 'fill'; quantity: Dec; price: Dec } | { kind: 'rejected'; reason: string } | { kind: 'cancelled'; reason?: string };
+
+/**
+ * The venue orders and their executions. Every report writes its execution row, moves the
+ * venue order and records broker.execution.reported in the caller's transaction.
+ */
+@Injectable()
+export class ExecutionBook {
+  constructor(private readonly outbox: OutboxPublisher) {}
+
+  /** The venue order of a routed order; null when the order was already accepted (a redelivery or a copy). */
+  async accept(em: EntityManager, o: RoutedOrder, venue: string, connectionId: string | null, slippageBps: number): Promise<VenueOrderRow | null> {
+    const now = new Date().toISOString();
+    const [row] = await query<VenueOrderRow>(
+      em,
+      `insert into "broker_data"."venue_order" ("id", "order_id", "user_id", "connection_id", "venue", "symbol", "side", "type", "quantity", "limit_price", "slippage_bps", "status", "created_at", "updated_at")
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'open', $12, $12)
+       on conflict ("order_id") do nothing
+       returning ${VENUE_ORDER_COLUMNS}`,
+      [uuidv7(), o.orderId, o.userId, connectionId, venue, o.symbol, o.side, o.type, o.quantity, o.limitPrice, slippageBps, now],
+    );
+    return row ?? null;
+  }
+
+  async lockByOrderId(em: EntityManager, orderId: string): Promise<VenueOrderRow | null> {
+    const [row] = await query<VenueOrderRow>(em, `select ${VENUE_ORDER_COLUMNS} from "broker_data"."venue_order" where "order_id" = $1 for update`, [orderId]);
+    return row ?? null;
+  }
+
+  /** Records one report; `vo` is updated in place to the order's new state. */
+  async report(em: EntityManager, vo: VenueOrderRow, r: Report): Promise<void> {
+    const quantity = new Dec(vo.quantity);
+    let cumulative = new Dec(vo.cumulativeQuantity);
+    if (r.kind === 'fill') cumulative = cumulative.plus(r.quantity);
+    if (cumulative.gt(quantity)) throw new Error(`venue order ${vo.id} would be overfilled`);
+    const leaves = r.kind === 'fill' ? quantity.minus(cumulative) : new Dec(0);
+    const status: VenueOrderRow['status'] = r.kind === 'fill' ? (leaves.isZero() ? 'filled' : 'open') : r.kind;
+    const reportedAt = new Date();
+    const executionId = uuidv7(reportedAt.getTime());
+    const fillQuantity = r.kind === 'fill' ? formatDecimal(r.quantity) : null;
+    const fillPrice = r.kind === 'fill' ? formatDecimal(r.price) : null;
+    const reason = r.kind === 'fill' ? null : (r.reason ?? null);
+
+    await query(
+      em,
+      `insert into "broker_data"."execution" ("id", "venue_order_id", "order_id", "kind", "quantity", "price", "cumulative_quantity", "leaves_quantity", "reason", "reported_at")
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [executionId, vo.id, vo.orderId, r.kind, fillQuantity, fillPrice, formatDecimal(cumulative), formatDecimal(leaves), reason, reportedAt.toISOString()],
+    );
+    await query(em, `update "broker_data"."venue_order" set "status" = $2, "cumulative_quantity" = $3, "updated_at" = $4 where "id" = $1`, [
+      vo.id,
+      status,
+      formatDecimal(cumulative),
+      reportedAt.toISOString(),
+    ]);
+    vo.status = status;
+    vo.cumulativeQuantity = formatDecimal(cumulative);
+    await this.outbox.record(em, ExecutionReported, vo.orderId, {
+      executionId,
+      orderId: vo.orderId,
+      userId: vo.userId,
+      symbol: vo.symbol,
+      side: vo.side,
+      kind: r.kind,
+      quantity: fillQuantity,
+      price: fillPrice,
+      cumulativeQuantity: formatDecimal(cumulative),
+      leavesQuantity: formatDecimal(leaves),
+      reason,
+      venue: vo.venue,
+      reportedAt: reportedAt.toISOString(),
+    });
+  }
+}

@@ -1,0 +1,23 @@
+import { Injectable } from '@nestjs/common';
+import { OrderCancelRequested, OrderRouted, PriceUpdated } from '@alphintra/contracts';
+import type { EventHandlerSource } from '@alphintra/platform-http';
+import { onEvent } from '@alphintra/platform-messaging';
+import { PaperVenue } from '../venues/paper.venue';
+import { ExecutionService } from './execution.service';
+
+/** The order saga's side of the broker, plus the prices the paper venue fills against. */
+@Injectable()
+export class ExecutionConsumer implements EventHandlerSource {
+  constructor(
+    private readonly executions: ExecutionService,
+    private readonly paper: PaperVenue,
+  ) {}
+
+  handlers() {
+    return [
+      onEvent(OrderRouted, (e, em) => this.executions.route(e.data, em)),
+      onEvent(OrderCancelRequested, (e, em) => this.executions.cancel(e.data, em)),
+      onEvent(PriceUpdated, (e, em) => this.paper.onPrice(em, e.data.symbol, e.data.price, e.data.at)),
+    ];
+  }
+}

@@ -1,0 +1,207 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { OrderCancelRequested, OrderRouted, PriceUpdated, type EventData } from '@alphintra/contracts';
+import { ExecutionService } from './execution.service';
+import { startBrokerService, until, type BrokerServiceFixture } from '../testing/broker-service.fixture';
+
+let seq = 0;
+const sym = () => `T${Date.now().toString(36).toUpperCase().slice(-5)}${(seq++).toString(36).toUpperCase()}`;
+
+const routed = (userId: string, symbol: string, o: Partial<EventData<typeof OrderRouted>> = {}): EventData<typeof OrderRouted> => ({
+  orderId: randomUUID(),
+  userId,
+  symbol,
+  side: 'buy',
+  type: 'market',
+  quantity: '10',
+  limitPrice: null,
+  timeInForce: 'day',
+  assessmentId: randomUUID(),
+  routedAt: new Date().toISOString(),
+  ...o,
+});
+
+describe('paper venue', () => {
+  let f: BrokerServiceFixture;
+  const alice = randomUUID();
+
+  const price = async (symbol: string, p: string) => f.consumed(await f.publish(PriceUpdated, symbol, { symbol, price: p, at: new Date().toISOString() }));
+  const route = async (o: EventData<typeof OrderRouted>, id?: string) => f.consumed(await f.publish(OrderRouted, o.orderId, o, { id }));
+  const fills = (orderId: string) => f.sql<{ n: string }>(`select count(*)::text as n from "broker_data"."execution" where "order_id" = ? and "kind" = 'fill'`, [orderId]);
+
+  beforeAll(async () => {
+    f = await startBrokerService({ BROKER_DEFAULT_SLIPPAGE_BPS: '10', BROKER_PAPER_MAX_FILL_QUANTITY: '1000' });
+    expect((await f.api('PUT', '/api/v1/broker/settings', { as: alice, body: { defaultConnectionId: null, slippageBps: 25 } })).status).toBe(200);
+  });
+  afterAll(async () => {
+    await f?.close();
+  });
+
+  it('fills a market buy at the last price plus the user\'s slippage, and a sell at the price minus it', async () => {
+    const s = sym();
+    await price(s, '200.40');
+    const buy = routed(alice, s, { quantity: '3' });
+    await route(buy);
+    const [b] = await f.executionsFor(buy.orderId);
+    expect(b).toMatchObject({ kind: 'fill', quantity: '3', price: '200.901', cumulativeQuantity: '3', leavesQuantity: '0', venue: 'paper', userId: alice, reason: null });
+    const sell = routed(alice, s, { side: 'sell', quantity: '2.5' });
+    await route(sell);
+    expect((await f.executionsFor(sell.orderId))[0]).toMatchObject({ kind: 'fill', quantity: '2.5', price: '199.899', leavesQuantity: '0' });
+  });
+
+  it('uses BROKER_DEFAULT_SLIPPAGE_BPS for a user without settings', async () => {
+    const s = sym();
+    await price(s, '100');
+    const o = routed(randomUUID(), s);
+    await route(o);
+    expect((await f.executionsFor(o.orderId))[0]).toMatchObject({ kind: 'fill', price: '100.1' });
+  });
+
+  it('rejects a market order when no price is known', async () => {
+    const o = routed(alice, sym());
+    await route(o);
+    expect((await f.executionsFor(o.orderId))[0]).toMatchObject({ kind: 'rejected', reason: 'no market price', quantity: null, price: null, cumulativeQuantity: '0', leavesQuantity: '0' });
+  });
+
+  it('fills a large order in chunks of BROKER_PAPER_MAX_FILL_QUANTITY with cumulative and leaves quantities', async () => {
+    const s = sym();
+    await price(s, '10');
+    const o = routed(alice, s, { quantity: '2500.5' });
+    await route(o);
+    const reports = await f.executionsFor(o.orderId, 3);
+    expect(reports.map((r) => [r.quantity, r.cumulativeQuantity, r.leavesQuantity])).toEqual([
+      ['1000', '1000', '1500.5'],
+      ['1000', '2000', '500.5'],
+      ['500.5', '2500.5', '0'],
+    ]);
+    expect(new Set(reports.map((r) => r.executionId)).size).toBe(3);
+    const [vo] = await f.sql(`select "status", "cumulative_quantity"::text as c from "broker_data"."venue_order" where "order_id" = ?`, [o.orderId]);
+    expect(vo).toEqual({ status: 'filled', c: '2500.50000000' });
+  });
+
+  it('rests a limit order until a price event crosses it, then fills at the limit price', async () => {
+    const s = sym();
+    await price(s, '50');
+    const buy = routed(alice, s, { type: 'limit', limitPrice: '45.5', quantity: '4' });
+    const sell = routed(alice, s, { type: 'limit', side: 'sell', limitPrice: '60', quantity: '1' });
+    await route(buy);
+    await route(sell);
+    await price(s, '46');
+    expect(await fills(buy.orderId)).toEqual([{ n: '0' }]);
+    await price(s, '45.2');
+    expect((await f.executionsFor(buy.orderId))[0]).toMatchObject({ kind: 'fill', quantity: '4', price: '45.5', leavesQuantity: '0' });
+    expect(await fills(sell.orderId)).toEqual([{ n: '0' }]);
+    await price(s, '60');
+    expect((await f.executionsFor(sell.orderId))[0]).toMatchObject({ kind: 'fill', price: '60' });
+  });
+
+  it('cancels a resting limit order, and ignores a cancel of an order already filled', async () => {
+    const s = sym();
+    const o = routed(alice, s, { type: 'limit', limitPrice: '10', quantity: '5' });
+    await route(o);
+    await f.consumed(await f.publish(OrderCancelRequested, o.orderId, { orderId: o.orderId, userId: alice, symbol: s, requestedAt: new Date().toISOString() }));
+    expect((await f.executionsFor(o.orderId))[0]).toMatchObject({ kind: 'cancelled', cumulativeQuantity: '0', leavesQuantity: '0', quantity: null });
+    await price(s, '9'); // would have crossed
+    expect(await fills(o.orderId)).toEqual([{ n: '0' }]);
+
+    const filled = routed(alice, s, { quantity: '1' });
+    await route(filled);
+    await f.executionsFor(filled.orderId);
+    await f.consumed(await f.publish(OrderCancelRequested, filled.orderId, { orderId: filled.orderId, userId: alice, symbol: s, requestedAt: new Date().toISOString() }));
+    expect(await f.sql(`select "kind" from "broker_data"."execution" where "order_id" = ? order by "id"`, [filled.orderId])).toEqual([{ kind: 'fill' }]);
+  });
+
+  it('has no second effect when a routed event is delivered again (same event, or a copy under another id)', async () => {
+    const s = sym();
+    await price(s, '20');
+    const o = routed(alice, s);
+    const id = randomUUID();
+    await route(o, id);
+    await f.executionsFor(o.orderId);
+    await f.publish(OrderRouted, o.orderId, o, { id });
+    await route(o); // a copy under a new event id
+    await route(routed(alice, s)); // a later event on another key, consumed after the copies
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await fills(o.orderId)).toEqual([{ n: '1' }]);
+    expect(f.executionEvents.filter((e) => (e.data as { orderId: string }).orderId === o.orderId)).toHaveLength(1);
+  });
+
+  it('routes a paper connection to the paper venue even with a forged broker column', async () => {
+    const bob = randomUUID();
+    const c = await f.api('POST', '/api/v1/broker/connections', { as: bob, body: { broker: 'paper', label: 'sim' } });
+    await f.api('PUT', '/api/v1/broker/settings', { as: bob, body: { defaultConnectionId: c.body.id, slippageBps: 0 } });
+    await f.sql(`update "broker_data"."connection" set "broker" = 'alpaca' where "id" = ?`, [c.body.id]);
+    const s = sym();
+    await price(s, '7');
+    const o = routed(bob, s);
+    await route(o);
+    expect((await f.executionsFor(o.orderId))[0]).toMatchObject({ kind: 'fill', venue: 'paper', price: '7' });
+  });
+
+  it('rejects orders for a live connection while no live adapter is configured', async () => {
+    const carol = randomUUID();
+    const c = await f.api('POST', '/api/v1/broker/connections', { as: carol, body: { broker: 'alpaca', label: 'live', credentials: { apiKey: 'PKLIVE1234', apiSecret: 'xyz-secret' } } });
+    await f.api('PUT', '/api/v1/broker/settings', { as: carol, body: { defaultConnectionId: c.body.id, slippageBps: 0 } });
+    const s = sym();
+    await price(s, '7');
+    const o = routed(carol, s);
+    await route(o);
+    expect((await f.executionsFor(o.orderId))[0]).toMatchObject({ kind: 'rejected', venue: 'alpaca', reason: expect.stringContaining('no live adapter configured') });
+    expect(JSON.stringify(f.executionEvents)).not.toContain('xyz-secret');
+  });
+
+  it('serves the venue order and its executions to its owner only', async () => {
+    const s = sym();
+    await price(s, '3');
+    const o = routed(alice, s, { quantity: '1500' });
+    await route(o);
+    await f.executionsFor(o.orderId, 2);
+    const mine = await f.api('GET', `/api/v1/broker/venue-orders?orderId=${o.orderId}`, { as: alice });
+    expect(mine.status).toBe(200);
+    expect(mine.body.items).toEqual([
+      expect.objectContaining({ orderId: o.orderId, status: 'filled', quantity: '1500', cumulativeQuantity: '1500', executions: [expect.objectContaining({ quantity: '1000' }), expect.objectContaining({ quantity: '500', leavesQuantity: '0' })] }),
+    ]);
+    expect((await f.api('GET', `/api/v1/broker/venue-orders?orderId=${o.orderId}`, { as: randomUUID() })).body.items).toEqual([]);
+    const bad = await f.api('GET', '/api/v1/broker/venue-orders?orderId=nope', { as: alice });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toEqual([expect.objectContaining({ path: 'orderId' })]);
+  });
+});
+
+describe('paper venue across a restart', () => {
+  let f: BrokerServiceFixture;
+  const dave = randomUUID();
+  afterAll(async () => {
+    await f?.close();
+  });
+
+  it('keeps resting limit orders, reconciles them at start and never fills twice', async () => {
+    f = await startBrokerService({ BROKER_KEK: randomBytes(32).toString('base64') });
+    const s = sym();
+    const price = async (p: string) => f.consumed(await f.publish(PriceUpdated, s, { symbol: s, price: p, at: new Date().toISOString() }));
+    await price('100');
+    const market = routed(dave, s, { quantity: '1' });
+    const limit = routed(dave, s, { type: 'limit', limitPrice: '90', quantity: '2' });
+    await f.consumed(await f.publish(OrderRouted, market.orderId, market));
+    await f.consumed(await f.publish(OrderRouted, limit.orderId, limit));
+    await f.executionsFor(market.orderId);
+
+    await f.restart();
+    const rec = await f.app.get(ExecutionService).reconcile();
+    expect(rec.orders).toEqual([expect.objectContaining({ orderId: limit.orderId, status: 'open', cumulativeQuantity: '0', fills: 0 })]);
+
+    // The same routed orders again after the restart: nothing new.
+    await f.consumed(await f.publish(OrderRouted, market.orderId, market));
+    await f.consumed(await f.publish(OrderRouted, limit.orderId, limit));
+    await price('89');
+    expect((await f.executionsFor(limit.orderId))[0]).toMatchObject({ kind: 'fill', price: '90', quantity: '2' });
+    await f.consumed(await f.publish(OrderRouted, limit.orderId, limit));
+    await new Promise((r) => setTimeout(r, 300));
+    const counts = await f.sql<{ order_id: string; n: string }>(
+      `select "order_id", count(*)::text as n from "broker_data"."execution" where "order_id" in (?, ?) group by "order_id"`,
+      [market.orderId, limit.orderId],
+    );
+    expect(Object.fromEntries(counts.map((c) => [c.order_id, c.n]))).toEqual({ [market.orderId]: '1', [limit.orderId]: '1' });
+    await until('relay', () => f.executionEvents.filter((e) => [market.orderId, limit.orderId].includes((e.data as { orderId: string }).orderId)).length >= 2);
+    expect(f.executionEvents.filter((e) => [market.orderId, limit.orderId].includes((e.data as { orderId: string }).orderId))).toHaveLength(2);
+  });
+});

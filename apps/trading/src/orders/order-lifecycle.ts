@@ -1,0 +1,57 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
+import { Dec, parseDecimal } from '@alphintra/money';
+import { LOGGER } from '@alphintra/platform-http';
+import { wire } from '../common/decimal';
+import type { OrderRow } from './order-row';
+import { transition, type OrderInput, type OrderStatus } from './order-state';
+
+export interface Cause {
+  /** What caused the transition: `http:DELETE /api/v1/orders`, or the event type and id. */
+  cause: string;
+  reason?: string | null;
+  at?: Date;
+}
+
+/**
+ * Applies validated transitions to an order row (locked by the caller) and stores each with its
+ * cause; illegal ones are logged and applied not at all. Also moves the account's reservation.
+ */
+@Injectable()
+export class OrderLifecycle {
+  constructor(@Inject(LOGGER) readonly logger: Logger) {}
+
+  /** The new status, or undefined when the input is illegal in the order's status (nothing written). */
+  async apply(em: EntityManager, order: OrderRow, input: OrderInput, c: Cause, set: Record<string, unknown> = {}): Promise<OrderStatus | undefined> {
+    const t = transition(order.status, input);
+    if (!t.ok) {
+      this.logger.warn({ orderId: order.id, from: t.from, input, cause: c.cause }, `order transition ignored: ${t.reason}`);
+      return undefined;
+    }
+    const at = c.at ?? new Date();
+    const cols = { ...set, status: t.to, updated_at: at.toISOString() };
+    await em.execute(`update "trading_data"."order" set ${Object.keys(cols).map((k) => `"${k}" = ?`).join(', ')} where "id" = ?`, [...Object.values(cols), order.id]);
+    await em.execute(`insert into "trading_data"."order_transition" ("order_id", "from_status", "status", "at", "reason", "cause") values (?, ?, ?, ?, ?, ?)`, [
+      order.id,
+      t.from,
+      t.to,
+      at.toISOString(),
+      c.reason ?? null,
+      c.cause,
+    ]);
+    Object.assign(order, cols);
+    return t.to;
+  }
+
+  /** Gives back what is left of the order's reservation to the account's buying power. */
+  async releaseReservation(em: EntityManager, order: OrderRow, amount?: Dec): Promise<void> {
+    const left = parseDecimal(order.reserved);
+    const release = amount ? Dec.min(amount, left) : left;
+    if (release.isZero()) return;
+    const rest = wire(left.minus(release));
+    await em.execute(`update "trading_data"."order" set "reserved" = ? where "id" = ?`, [rest, order.id]);
+    await em.execute(`update "trading_data"."account" set "reserved" = greatest("reserved" - ?, 0), "updated_at" = now() where "user_id" = ?`, [wire(release), order.user_id]);
+    order.reserved = rest;
+  }
+}

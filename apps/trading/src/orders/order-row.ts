@@ -1,0 +1,83 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { wire, wireOrNull } from '../common/decimal';
+import type { OrderStatus } from './order-state';
+
+/** An `order` row as PostgreSQL answers it (NUMERIC as strings). */
+export interface OrderRow {
+  id: string;
+  user_id: string;
+  idempotency_key: string;
+  request_hash: string;
+  symbol: string;
+  side: 'buy' | 'sell';
+  type: 'market' | 'limit';
+  quantity: string;
+  limit_price: string | null;
+  time_in_force: 'day' | 'gtc';
+  reference_price: string;
+  reserve_price: string;
+  reserved: string;
+  filled_quantity: string;
+  avg_fill_price: string | null;
+  status: OrderStatus;
+  reject_reason: string | null;
+  assessment_id: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface TransitionRow {
+  order_id: string;
+  status: OrderStatus;
+  at: Date;
+  reason: string | null;
+}
+
+export async function orderRow(em: EntityManager, id: string, o: { userId?: string; lock?: boolean } = {}): Promise<OrderRow | undefined> {
+  const [row] = await em.execute<OrderRow[]>(
+    `select * from "trading_data"."order" where "id" = ?${o.userId ? ' and "user_id" = ?' : ''}${o.lock ? ' for update' : ''}`,
+    o.userId ? [id, o.userId] : [id],
+  );
+  return row;
+}
+
+export async function historyOf(em: EntityManager, ids: string[]): Promise<Map<string, TransitionRow[]>> {
+  const byOrder = new Map<string, TransitionRow[]>();
+  if (ids.length === 0) return byOrder;
+  const rows = await em.execute<TransitionRow[]>(
+    `select "order_id", "status", "at", "reason" from "trading_data"."order_transition" where "order_id" = any(array[?]::uuid[]) order by "id"`,
+    [ids],
+  );
+  for (const r of rows) (byOrder.get(r.order_id) ?? byOrder.set(r.order_id, []).get(r.order_id)!).push(r);
+  return byOrder;
+}
+
+export const orderView = (o: OrderRow, history: TransitionRow[]) => ({
+  id: o.id,
+  symbol: o.symbol,
+  side: o.side,
+  type: o.type,
+  quantity: wire(o.quantity),
+  limitPrice: wireOrNull(o.limit_price),
+  timeInForce: o.time_in_force,
+  filledQuantity: wire(o.filled_quantity),
+  avgFillPrice: wireOrNull(o.avg_fill_price),
+  status: o.status,
+  rejectReason: o.reject_reason,
+  createdAt: new Date(o.created_at).toISOString(),
+  updatedAt: new Date(o.updated_at).toISOString(),
+  history: history.map((h) => ({ status: h.status, at: new Date(h.at).toISOString(), reason: h.reason })),
+});
+export type OrderView = ReturnType<typeof orderView>;
+
+/** The order part every order event carries. */
+export const orderFacts = (o: OrderRow) => ({
+  orderId: o.id,
+  userId: o.user_id,
+  symbol: o.symbol,
+  side: o.side,
+  type: o.type,
+  quantity: wire(o.quantity),
+  limitPrice: wireOrNull(o.limit_price),
+  timeInForce: o.time_in_force,
+});

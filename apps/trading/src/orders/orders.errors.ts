@@ -1,0 +1,47 @@
+import { DomainError } from '@alphintra/platform-http';
+
+export class OrderNotFoundError extends DomainError {
+  constructor() {
+    super('ORDER.NOT_FOUND', 'not_found', 'No such order.');
+  }
+}
+
+export class MissingIdempotencyKeyError extends DomainError {
+  constructor() {
+    super('ORDER.IDEMPOTENCY_KEY_REQUIRED', 'invalid', 'The Idempotency-Key header is required (1 to 255 visible characters).', [
+      { path: 'Idempotency-Key', message: 'is required: 1 to 255 visible ASCII characters' },
+    ]);
+  }
+}
+
+export class IdempotencyKeyReusedError extends DomainError {
+  constructor() {
+    super('ORDER.IDEMPOTENCY_KEY_REUSED', 'conflict', 'This Idempotency-Key was used for an order with another body.', [
+      { path: 'Idempotency-Key', message: 'was already used with another request body' },
+    ]);
+  }
+}
+
+export class UnknownSymbolError extends DomainError {
+  constructor(symbol: string) {
+    super('ORDER.UNKNOWN_SYMBOL', 'unprocessable', `${symbol} is not a listed instrument.`, [{ path: 'symbol', message: 'is not a listed instrument' }]);
+  }
+}
+
+export class DelistedSymbolError extends DomainError {
+  constructor(symbol: string) {
+    super('ORDER.DELISTED_SYMBOL', 'unprocessable', `${symbol} has been delisted.`, [{ path: 'symbol', message: 'has been delisted' }]);
+  }
+}
+
+export class NoPriceError extends DomainError {
+  constructor(symbol: string) {
+    super('ORDER.NO_PRICE', 'unprocessable', `There is no last price for ${symbol} to reserve a market order against.`, [{ path: 'symbol', message: 'has no last price yet' }]);
+  }
+}
+
+export class OrderNotCancellableError extends DomainError {
+  constructor(status: string) {
+    super('ORDER.NOT_CANCELLABLE', 'conflict', `The order is ${status} and can no longer be cancelled.`);
+  }
+}

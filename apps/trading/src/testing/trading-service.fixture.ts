@@ -1,0 +1,35 @@
+import { InstrumentListed, PriceUpdated, TOPICS } from '@alphintra/contracts';
+import type { CloudEvent } from '@alphintra/platform-messaging';
+import { startServiceFixture, until, type ServiceFixture } from '@alphintra/testing';
+import { AppModule, spec } from '../app.module';
+import { loadEnv, type TradingEnv } from '../env';
+
+export { until, type Answer, type Json } from '@alphintra/testing';
+
+export interface TradingServiceFixture extends ServiceFixture<TradingEnv> {
+  /** Lists a symbol (and its last price) and waits until the replica has both. */
+  list(symbol: string, price?: string): Promise<void>;
+  /** trading.* events seen on the service's (prefixed) topics so far. */
+  events: CloudEvent[];
+  eventsOf(type: string, subject: string, n?: number): Promise<CloudEvent[]>;
+}
+
+const TABLES = ['instrument_ref', 'account', 'deposit', 'order', 'order_transition', 'execution', 'position', 'inbox'];
+
+export async function startTradingService(extraEnv: Record<string, string> = {}): Promise<TradingServiceFixture> {
+  const f = await startServiceFixture({ spec, module: AppModule, loadEnv, tables: TABLES, extraEnv });
+  const events = await f.watch(TOPICS.tradingOrder, TOPICS.tradingPosition);
+  const of = (type: string, subject: string) => events.filter((e) => e.type === type && e.subject === subject);
+  return {
+    ...f,
+    events,
+    list: async (symbol, price) => {
+      await f.consumed(await f.publish(InstrumentListed, symbol, { symbol, name: `${symbol} Inc.`, exchange: 'NASDAQ', sector: null, industry: null, country: 'US', currency: 'USD' }));
+      if (price) await f.consumed(await f.publish(PriceUpdated, symbol, { symbol, price, at: new Date().toISOString() }));
+    },
+    eventsOf: async (type, subject, n = 1) => {
+      await until(`${n} ${type} event(s) of ${subject}`, () => of(type, subject).length >= n);
+      return of(type, subject);
+    },
+  };
+}
