@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import { Dec } from '@alphintra/money';
+import { ADMIN, call, eventually, startE2ePlatform, type E2ePlatform } from './platform-e2e';
+
+type Item = Record<string, string>;
+
+describe('the order saga through the gateway', () => {
+  let platform: E2ePlatform;
+  let gw: string;
+  let alice: string;
+  let aliceId: string;
+  let admin: string;
+  let symbols: string[];
+  let lastPrice: Dec;
+
+  const order = (token: string, body: Record<string, unknown>, key = randomUUID()) =>
+    fetch(`${gw}/api/v1/orders`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': key },
+      body: JSON.stringify(body),
+    }).then(async (r) => ({ status: r.status, body: (await r.json()) as Item }));
+  const settled = (id: string, token = alice) =>
+    eventually(`order ${id} to settle`, async () => {
+      const o = (await call(gw, 'GET', `/api/v1/orders/${id}`, { token })).body;
+      return ['filled', 'rejected', 'cancelled'].includes(String(o.status)) ? o : undefined;
+    }, 60_000);
+
+  beforeAll(async () => {
+    platform = await startE2ePlatform('e2e-orders', 55_445, 19_280, ['gateway', 'auth', 'user', 'strategy', 'trading', 'risk', 'broker', 'notification']);
+    gw = platform.url;
+    const password = 'trader password 1234';
+    aliceId = String((await call(gw, 'POST', '/api/v1/auth/register', { body: { email: 'trader@e2e.test', password } })).body.userId);
+    alice = String((await call(gw, 'POST', '/api/v1/auth/login', { body: { email: 'trader@e2e.test', password } })).body.accessToken);
+    admin = String((await call(gw, 'POST', '/api/v1/auth/login', { body: ADMIN })).body.accessToken);
+    const instruments = (await call(gw, 'GET', '/api/v1/instruments?limit=4', { token: alice })).body.items as Item[];
+    symbols = instruments.map((i) => i.symbol);
+    lastPrice = new Dec(instruments[0].lastPrice);
+  });
+  afterAll(() => platform?.stop());
+
+  it('funds the account, buys at market, and shows the position, the cash and the notification', async () => {
+    expect((await call(gw, 'POST', '/api/v1/portfolio/deposits', { token: alice, body: { amount: '100000' } })).status).toBe(201);
+    const submitted = await eventually('the symbol known to trading', async () => {
+      const r = await order(alice, { symbol: symbols[0], side: 'buy', type: 'market', quantity: '10', timeInForce: 'day' });
+      return r.status === 202 ? r : undefined;
+    });
+    expect(submitted.body.status).toBe('pending_risk');
+    const filled = await settled(submitted.body.id);
+    expect(filled.status).toBe('filled');
+    expect((filled.history as unknown as { status: string }[]).map((h) => h.status)).toEqual(['pending_risk', 'routed', 'filled']);
+
+    const fills = (await call(gw, 'GET', '/api/v1/executions', { token: alice })).body.items as Item[];
+    const cost = fills.reduce((sum, f) => sum.plus(new Dec(f.quantity).times(f.price)), new Dec(0));
+    expect(new Dec(fills[0].price).gte(lastPrice)).toBe(true); // bought at the last price plus slippage
+    const portfolio = (await call(gw, 'GET', '/api/v1/portfolio', { token: alice })).body as { cash: string; positions: Item[] };
+    expect(new Dec(portfolio.cash).eq(new Dec('100000').minus(cost))).toBe(true);
+    expect(portfolio.positions).toEqual([expect.objectContaining({ symbol: symbols[0], quantity: expect.stringMatching(/^10(\.0+)?$/) })]);
+
+    await eventually('the fill notification', async () => {
+      const list = (await call(gw, 'GET', '/api/v1/notifications', { token: alice })).body.items as Item[];
+      return list.some((n) => n.kind === 'order.filled') ? true : undefined;
+    });
+  });
+
+  it('fills a resting limit order when a new price crosses it, and cancels another', async () => {
+    const limit = lastPrice.times('0.5').toDecimalPlaces(2).toFixed();
+    const resting = await order(alice, { symbol: symbols[0], side: 'buy', type: 'limit', quantity: '2', limitPrice: limit, timeInForce: 'gtc' });
+    const other = await order(alice, { symbol: symbols[0], side: 'buy', type: 'limit', quantity: '1', limitPrice: lastPrice.times('0.4').toDecimalPlaces(2).toFixed(), timeInForce: 'gtc' });
+    await eventually('both routed', async () => {
+      const s = await Promise.all([resting, other].map(async (o) => (await call(gw, 'GET', `/api/v1/orders/${o.body.id}`, { token: alice })).body.status));
+      return s.every((x) => x === 'routed') ? true : undefined;
+    });
+    expect((await call(gw, 'DELETE', `/api/v1/orders/${other.body.id}`, { token: alice })).status).toBe(202);
+    expect((await settled(other.body.id)).status).toBe('cancelled');
+
+    const crossing = lastPrice.times('0.45').toDecimalPlaces(2).toFixed();
+    const bars = [{ date: '2026-01-02', open: crossing, high: crossing, low: crossing, close: crossing, volume: 1000 }];
+    expect((await call(gw, 'POST', `/api/v1/instruments/${symbols[0]}/bars`, { token: admin, body: bars })).status).toBe(200);
+    const filled = await settled(resting.body.id);
+    expect({ status: filled.status, avgFillPrice: new Dec(String(filled.avgFillPrice)).toFixed() }).toEqual({ status: 'filled', avgFillPrice: new Dec(limit).toFixed() });
+  });
+
+  it('rejects an order over the account limit and one on a blacklisted symbol, with reasons', async () => {
+    const limits = { maxOrderNotional: '50', maxPositionNotional: '1000000', maxOpenOrders: 50, maxOrdersPerDay: 500, allowedSides: ['buy', 'sell'], allowedSymbols: null };
+    expect((await call(gw, 'PUT', `/api/v1/risk/limits/${aliceId}`, { token: admin, body: limits })).status).toBe(200);
+    const big = await order(alice, { symbol: symbols[1], side: 'buy', type: 'market', quantity: '5', timeInForce: 'day' });
+    const rejected = await settled(big.body.id);
+    expect(rejected.status).toBe('rejected');
+    expect(String(rejected.rejectReason)).toMatch(/max_order_notional/);
+    await call(gw, 'PUT', `/api/v1/risk/limits/${aliceId}`, { token: admin, body: { ...limits, maxOrderNotional: '1000000' } });
+
+    expect((await call(gw, 'POST', '/api/v1/blacklist', { token: admin, body: { symbol: symbols[2], reason: 'e2e' } })).status).toBe(201);
+    const banned = await eventually('the blacklist to reach risk', async () => {
+      const r = await settled((await order(alice, { symbol: symbols[2], side: 'buy', type: 'market', quantity: '1', timeInForce: 'day' })).body.id);
+      return r.status === 'rejected' ? r : undefined;
+    });
+    expect(String(banned.rejectReason)).toMatch(/blacklist/);
+  });
+
+  it("answers 404 for another user's order and replays the same idempotency key", async () => {
+    const key = randomUUID();
+    const body = { symbol: symbols[3], side: 'buy', type: 'market', quantity: '1', timeInForce: 'day' };
+    const first = await order(alice, body, key);
+    expect((await order(alice, body, key)).body.id).toBe(first.body.id);
+    expect((await order(alice, { ...body, quantity: '2' }, key)).status).toBe(409);
+    await call(gw, 'POST', '/api/v1/auth/register', { body: { email: 'mallory@e2e.test', password: 'mallory password 1' } });
+    const mallory = String((await call(gw, 'POST', '/api/v1/auth/login', { body: { email: 'mallory@e2e.test', password: 'mallory password 1' } })).body.accessToken);
+    expect((await call(gw, 'GET', `/api/v1/orders/${first.body.id}`, { token: mallory })).status).toBe(404);
+  });
+});
