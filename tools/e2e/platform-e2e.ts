@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { startLocalPostgres, type PostgresServer } from '@alphintra/devinfra';
+import { startLocalKafka, startLocalPostgres, type KafkaServer, type PostgresServer } from '@alphintra/devinfra';
 import { envOf, newSecrets, prepare, startApp, waitReady, type AppName, type PlatformEnv } from '@alphintra/devstack';
 import { testInfra, uniqueId } from '@alphintra/testing';
 
@@ -7,6 +7,10 @@ export const ADMIN = { email: 'admin@e2e.alphintra.test', password: 'admin-passw
 
 export interface E2ePlatform {
   url: string;
+  /** SIGKILLs an app and starts it again once it is gone (a crash and a restart). */
+  crash(app: AppName): Promise<void>;
+  /** Restarts Kafka (only with a Kafka of its own). */
+  restartKafka(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -14,36 +18,58 @@ export interface E2ePlatform {
  * Some of the apps as real processes from the build, on a PostgreSQL cluster of their own and
  * the run's Kafka, with a small demo data set; `url` is the gateway.
  */
-export async function startE2ePlatform(name: string, pgPort: number, firstPort: number, apps: AppName[]): Promise<E2ePlatform> {
+export async function startE2ePlatform(name: string, pgPort: number, firstPort: number, apps: AppName[], o: { ownKafkaPort?: number; env?: Record<string, string> } = {}): Promise<E2ePlatform> {
   const pg: PostgresServer = await startLocalPostgres({ name, port: pgPort, durable: false, fresh: true });
+  const kafka: KafkaServer | undefined = o.ownKafkaPort ? await startLocalKafka({ name, port: o.ownKafkaPort, fresh: true }) : undefined;
   const ports = Object.fromEntries(
     (['gateway', 'auth', 'user', 'strategy', 'trading', 'risk', 'broker', 'nocode', 'notification'] as AppName[]).map((a, i) => [a, firstPort + i]),
   ) as Record<AppName, number>;
   const p: PlatformEnv = {
-    infra: { mode: 'local', postgres: pg, kafka: { brokers: testInfra().brokers }, stop: async () => undefined },
+    infra: { mode: 'local', postgres: pg, kafka: { brokers: kafka?.brokers ?? testInfra().brokers }, stop: async () => undefined },
     topology: 'separate',
     secrets: newSecrets(),
     topicPrefix: `${uniqueId()}.`,
     ports,
     demo: { instruments: 20, years: 1 },
-    extra: { LOG_LEVEL: 'warn', AUTH_BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, AUTH_BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password },
+    extra: { LOG_LEVEL: 'warn', AUTH_BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, AUTH_BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password, ...o.env },
   };
-  const children: ChildProcess[] = [];
+  const children = new Map<AppName, ChildProcess>();
+  const start = (a: AppName) => children.set(a, startApp(a, envOf(a, p), apps.indexOf(a), (l) => void (process.env.E2E_LOGS && process.stdout.write(l))));
+  const ready = (a: AppName) => waitReady(`http://127.0.0.1:${ports[a]}/health/ready`, 90_000);
+  const stopAll = async () => {
+    await Promise.all([...children.values()].map((c) => new Promise((r) => (c.exitCode !== null || c.signalCode ? r(null) : (c.once('exit', r), c.kill('SIGTERM'))))));
+    await pg.stop();
+    await kafka?.stop();
+  };
   try {
     await prepare(p, () => undefined);
-    apps.forEach((a, i) => children.push(startApp(a, envOf(a, p), i, (l) => void (process.env.E2E_LOGS && process.stdout.write(l)))));
-    await Promise.all(apps.map((a) => waitReady(`http://127.0.0.1:${ports[a]}/health/ready`, 90_000)));
+    apps.forEach(start);
+    await Promise.all(apps.map(ready));
   } catch (e) {
-    children.forEach((c) => c.kill('SIGKILL'));
-    await pg.stop();
+    await stopAll();
     throw e;
   }
   return {
     url: `http://127.0.0.1:${ports.gateway}`,
-    stop: async () => {
-      await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : (c.once('exit', r), c.kill('SIGTERM'))))));
-      await pg.stop();
+    crash: async (a) => {
+      const child = children.get(a)!;
+      await new Promise((r) => (child.once('exit', r), child.kill('SIGKILL')));
+      const restarted = start(a).get(a)!;
+      let onExit!: (code: number | null) => void;
+      const died = new Promise<never>((_, reject) => (onExit = (code) => reject(new Error(`${a} exited with ${code} while restarting`))));
+      died.catch(() => undefined);
+      restarted.once('exit', onExit);
+      try {
+        await Promise.race([ready(a), died]);
+      } finally {
+        restarted.off('exit', onExit);
+      }
     },
+    restartKafka: async () => {
+      if (!kafka) throw new Error('this platform shares the run\'s Kafka; pass ownKafkaPort to restart one');
+      await kafka.restart();
+    },
+    stop: stopAll,
   };
 }
 

@@ -29,7 +29,9 @@ export class AssessmentsService {
    * event redelivered, or a copy under another id) has no second effect.
    */
   async assess(o: EventData<typeof OrderSubmitted>, em: EntityManager): Promise<void> {
-    // The counts of one account must not race between two of its orders on different partitions.
+    // Every assessment appends to the compliance log: its lock first, then the account's (whose
+    // counts must not race between two of its orders on different partitions).
+    await this.log.lock(em);
     await em.execute(`select pg_advisory_xact_lock(hashtext(?))`, [`risk:account:${o.userId}`]);
     const [done] = await em.execute<unknown[]>(`select 1 from "risk_data"."risk_assessment" where "order_id" = ?`, [o.orderId]);
     if (done) return;

@@ -37,9 +37,17 @@ export const toStored = (r: Row): StoredEntry => ({
 /** The append-only, hash-chained log; appends join the caller's transaction. */
 @Injectable()
 export class ComplianceLog {
+  /**
+   * The log's lock, held to the end of the transaction. A writer that also takes other locks
+   * takes this one first, so two writers never wait for each other in opposite orders.
+   */
+  async lock(em: EntityManager): Promise<void> {
+    await em.execute('select pg_advisory_xact_lock(?)', [COMPLIANCE_LOG_LOCK]);
+  }
+
   async append(em: EntityManager, e: LogEntryInput): Promise<StoredEntry> {
     if (!em.isInTransaction()) throw new Error('ComplianceLog.append must run inside the transaction of the change it records');
-    await em.execute('select pg_advisory_xact_lock(?)', [COMPLIANCE_LOG_LOCK]);
+    await this.lock(em);
     const [last] = await em.execute<{ hash: string }[]>(`select "hash" from "risk_data"."compliance_log" order by "seq" desc limit 1`);
     const [{ seq }] = (await em.execute<{ seq: string }[]>(`select nextval(pg_get_serial_sequence('"risk_data"."compliance_log"', 'seq'))::text as "seq"`)) as [{ seq: string }];
     // Milliseconds, so the time reads back exactly as it was hashed.

@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import { Dec } from '@alphintra/money';
+import { call, eventually, startE2ePlatform, type E2ePlatform } from './platform-e2e';
+
+type Item = Record<string, string>;
+const ACCOUNTS = 5;
+const ORDERS = 1000;
+const CONCURRENCY = 16;
+const DEPOSIT = '1000000';
+const TERMINAL = new Set(['filled', 'rejected', 'cancelled']);
+
+/**
+ * 1,000 orders while trading, risk and broker are each SIGKILLed and restarted once and Kafka
+ * is restarted once. Clients retry a failed submission with the same Idempotency-Key, as the
+ * API asks them to. Afterwards every order is terminal, none is filled twice, and every
+ * account's books balance.
+ */
+// Not yet part of `make test`: it passed in each of its last runs here (about 60 s), but once a
+// SIGKILLed service did not come back within 90 s and the cause is not found yet; a flaky gate
+// would block every submission. Run it with ALPHINTRA_FAULT_TESTS=1 (see the README).
+const describeFaults = process.env.ALPHINTRA_FAULT_TESTS === '1' ? describe : describe.skip;
+
+describeFaults('the order saga under faults', () => {
+  let platform: E2ePlatform;
+  let gw: string;
+  const accounts: string[] = [];
+  let symbols: string[];
+
+  const all = async (path: string, token: string): Promise<Item[]> => {
+    const items: Item[] = [];
+    for (let cursor: string | null = null; ; ) {
+      const page = (await call(gw, 'GET', `${path}${path.includes('?') ? '&' : '?'}limit=500${cursor ? `&cursor=${cursor}` : ''}`, { token })).body;
+      items.push(...(page.items as Item[]));
+      cursor = page.nextCursor as string | null;
+      if (!cursor) return items;
+    }
+  };
+
+  beforeAll(async () => {
+    platform = await startE2ePlatform('e2e-faults', 55_446, 19_380, ['gateway', 'auth', 'strategy', 'trading', 'risk', 'broker'], {
+      ownKafkaPort: 59_392,
+      env: { RISK_DEFAULT_MAX_OPEN_ORDERS: '100000', RISK_DEFAULT_MAX_ORDERS_PER_DAY: '100000' },
+    });
+    gw = platform.url;
+    for (let i = 0; i < ACCOUNTS; i++) {
+      const email = `fault${i}@e2e.test`;
+      await call(gw, 'POST', '/api/v1/auth/register', { body: { email, password: 'fault password 123' } });
+      const token = String((await call(gw, 'POST', '/api/v1/auth/login', { body: { email, password: 'fault password 123' } })).body.accessToken);
+      expect((await call(gw, 'POST', '/api/v1/portfolio/deposits', { token, body: { amount: DEPOSIT } })).status).toBe(201);
+      accounts.push(token);
+    }
+    symbols = ((await call(gw, 'GET', '/api/v1/instruments?limit=4', { token: accounts[0] })).body.items as Item[]).map((i) => i.symbol);
+    // trading learns the symbols from strategy's events
+    await eventually('the symbols in trading', async () => ((await call(gw, 'GET', '/api/v1/portfolio', { token: accounts[0] })).status === 200 ? true : undefined));
+  }, 300_000);
+  afterAll(() => platform?.stop());
+
+  it('ends every order terminal, fills none twice, and balances every account', async () => {
+    const ids: string[][] = accounts.map(() => []);
+    let submitted = 0;
+    let retries = 0;
+    const faults: Promise<void>[] = [];
+    const at: [number, () => Promise<void>][] = [
+      [150, () => platform.crash('trading')],
+      [350, () => platform.crash('risk')],
+      [550, () => platform.crash('broker')],
+      [750, () => platform.restartKafka()],
+    ];
+    const submit = async (n: number) => {
+      const token = accounts[n % ACCOUNTS];
+      const key = randomUUID();
+      const body = JSON.stringify({ symbol: symbols[n % symbols.length], side: 'buy', type: 'market', quantity: '1', timeInForce: 'day' });
+      const deadline = Date.now() + 180_000;
+      for (;;) {
+        try {
+          const r = await fetch(`${gw}/api/v1/orders`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': key }, body });
+          if (r.status === 202 || r.status === 200) return void ids[n % ACCOUNTS].push(((await r.json()) as Item).id);
+          if (r.status < 500) throw new Error(`order ${n} refused: ${r.status} ${await r.text()}`);
+        } catch (e) {
+          if ((e as Error).message.startsWith(`order ${n} refused`)) throw e;
+        }
+        if (Date.now() > deadline) throw new Error(`order ${n} never accepted`);
+        retries++;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    };
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < ORDERS) {
+          const n = next++;
+          await submit(n);
+          submitted++;
+          while (at.length && submitted >= at[0][0]) faults.push(at.shift()![1]());
+        }
+      }),
+    );
+    await Promise.all(faults);
+    expect(new Set(ids.flat()).size).toBe(ORDERS);
+
+    for (const [i, token] of accounts.entries()) {
+      const orders = await eventually(`every order of account ${i} terminal`, async () => {
+        const list = await all('/api/v1/orders', token);
+        return list.filter((o) => ids[i].includes(o.id)).every((o) => TERMINAL.has(o.status)) ? list : undefined;
+      }, 300_000);
+      const executions = await all('/api/v1/executions', token);
+      const filledByOrder = new Map<string, Dec>();
+      for (const e of executions) filledByOrder.set(e.orderId, (filledByOrder.get(e.orderId) ?? new Dec(0)).plus(e.quantity));
+      for (const o of orders) {
+        const filled = filledByOrder.get(o.id) ?? new Dec(0);
+        expect({ order: o.id, filled: filled.toFixed(), reported: new Dec(o.filledQuantity).toFixed() }).toEqual({ order: o.id, filled: new Dec(o.filledQuantity).toFixed(), reported: new Dec(o.filledQuantity).toFixed() });
+        expect(filled.lte(o.quantity)).toBe(true); // never filled twice
+        if (o.status === 'filled') expect(filled.eq(o.quantity)).toBe(true);
+      }
+      const portfolio = (await call(gw, 'GET', '/api/v1/portfolio', { token })).body as { cash: string; positions: Item[] };
+      const cost = executions.reduce((s, e) => s.plus(new Dec(e.quantity).times(e.price)), new Dec(0));
+      expect(new Dec(portfolio.cash).toFixed()).toBe(new Dec(DEPOSIT).minus(cost).toFixed());
+      for (const p of portfolio.positions) {
+        const held = executions.filter((e) => e.symbol === p.symbol).reduce((s, e) => s.plus(e.quantity), new Dec(0));
+        expect({ symbol: p.symbol, quantity: new Dec(p.quantity).toFixed() }).toEqual({ symbol: p.symbol, quantity: held.toFixed() });
+      }
+    }
+    console.log(`fault test: ${ORDERS} orders, ${retries} client retries during the faults`);
+  });
+});
