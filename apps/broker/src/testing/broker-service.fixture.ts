@@ -5,7 +5,7 @@ import { TOPICS, type EventContract, type EventData } from '@alphintra/contracts
 import { migrateService } from '@alphintra/platform-database';
 import { createServiceApp } from '@alphintra/platform-http';
 import { createKafka, fromMessage, newEvent, toHeaders, type CloudEvent } from '@alphintra/platform-messaging';
-import { createTestTopics, provisionTestInstallation, TestTokenIssuer, type TestInstallation, type TestPrincipal } from '@alphintra/testing';
+import { createTestTopics, provisionTestInstallation, TestTokenIssuer, until, type TestInstallation, type TestPrincipal } from '@alphintra/testing';
 import { AppModule, spec } from '../app.module';
 import { loadEnv, type BrokerEnv } from '../env';
 
@@ -53,14 +53,7 @@ export interface BrokerServiceFixture {
   close(): Promise<void>;
 }
 
-export async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+export { until };
 
 export const testKek = () => randomBytes(32).toString('base64');
 

@@ -1,7 +1,7 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import type { EventContract, EventData } from '@alphintra/contracts';
 import { createKafka, newEvent, toHeaders } from '@alphintra/platform-messaging';
-import { startTestService, TestTokenIssuer, type TestService } from '@alphintra/testing';
+import { startTestService, TestTokenIssuer, until, type TestService } from '@alphintra/testing';
 import { AppModule, spec } from '../app.module';
 import { loadEnv, type NotificationEnv } from '../env';
 import { SmtpTestServer } from './smtp-test-server';
@@ -30,14 +30,7 @@ export interface NotificationServiceFixture {
   close(): Promise<void>;
 }
 
-export async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+export { until };
 
 export async function startNotificationService(extraEnv: Record<string, string> = {}): Promise<NotificationServiceFixture> {
   const smtp = await SmtpTestServer.start();
