@@ -5,20 +5,12 @@ import type { FieldError } from '@alphintra/platform-http';
 import { query } from '@alphintra/platform-database';
 import { wireDecimal } from '../common/decimal';
 import { InvalidBacktestError, BacktestNotFoundError } from './backtests.errors';
+import type { BacktestJob } from './backtest.worker';
 import type { CreateBacktestBody } from './dto/backtest.dto';
 
-interface BacktestView {
-  id: string;
-  strategyId: string;
-  symbols: string[];
-  from: string;
-  to: string;
-  initialCapital: string;
-  commissionBps: string;
-  slippageBps: string;
-  executionId: string | null;
+/** What the API shows of a backtest: the job as queued, plus its progress and results. */
+interface BacktestView extends Omit<BacktestJob, 'userId'> {
   status: 'queued' | 'running' | 'completed' | 'failed';
-  attempts: number;
   error: string | null;
   createdAt: string;
   startedAt: string | null;
