@@ -8,3 +8,4 @@ export * from './events/marketdata.events';
 export * from './events/strategy.events';
 export * from './events/nocode.events';
 export * from './events/order-saga.events';
+export * from './compat';
