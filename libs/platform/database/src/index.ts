@@ -6,3 +6,5 @@ export * from './provision';
 export * from './sql';
 export * from './ids';
 export * from './text-array.type';
+export * from './topology-migration';
+export * from './backup';

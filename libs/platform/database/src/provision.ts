@@ -105,6 +105,16 @@ async function provisionSchema(c: Client, s: ServiceName, rolePrefix: string): P
   await c.query(`grant usage on schema ${schema} to ${runtime}`);
   await c.query(`alter default privileges for role ${owner} in schema ${schema} grant select, insert, update, delete on tables to ${runtime}`);
   await c.query(`alter default privileges for role ${owner} in schema ${schema} grant usage, select on sequences to ${runtime}`);
+  await grantTablePrivileges(c, s, runtimeUserOf(s, rolePrefix));
+}
+
+/**
+ * The runtime user's privileges on the tables that exist now: DML everywhere but owner-only and
+ * append-only tables. Provisioning applies them; a restore (run as the owner) re-applies them.
+ */
+export async function grantTablePrivileges(c: Pick<Client, 'query'>, s: ServiceName, runtimeUser: string): Promise<void> {
+  const schema = ident(schemaOf(s));
+  const runtime = ident(runtimeUser);
   await c.query(`grant select, insert, update, delete on all tables in schema ${schema} to ${runtime}`);
   await c.query(`grant usage, select on all sequences in schema ${schema} to ${runtime}`);
   for (const table of OWNER_ONLY_TABLES) {
