@@ -1,7 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { pgUrl, repoRoot, startInfra, type InfraMode } from '@alphintra/devinfra';
+import { scanResults, summary } from './log-scan';
 
 /**
  * `make test`: type-check, lint and every project's tests, against one PostgreSQL and one
@@ -11,11 +12,22 @@ async function main(): Promise<number> {
   const root = repoRoot();
   const results = join(root, '.local', 'test-results');
   rmSync(results, { recursive: true, force: true });
-  mkdirSync(results, { recursive: true });
+  mkdirSync(join(results, 'logs'), { recursive: true });
   const step = (title: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env) => {
     process.stdout.write(`\n\x1b[1m==> ${title}\x1b[0m\n`);
     return spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env }).status ?? 1;
   };
+  /** A step whose whole output also goes to a file, for the log scan. */
+  const teeStep = (title: string, cmd: string, args: string[], env: NodeJS.ProcessEnv, file: string) =>
+    new Promise<number>((resolve) => {
+      process.stdout.write(`\n\x1b[1m==> ${title}\x1b[0m\n`);
+      const fd = openSync(file, 'a');
+      const color = process.stdout.isTTY ? { FORCE_COLOR: '1' } : {};
+      const child = spawn(cmd, args, { cwd: root, stdio: ['inherit', 'pipe', 'pipe'], env: { ...color, ...env } });
+      child.stdout.on('data', (d: Buffer) => (writeSync(fd, d), process.stdout.write(d)));
+      child.stderr.on('data', (d: Buffer) => (writeSync(fd, d), process.stderr.write(d)));
+      child.on('close', (code) => (closeSync(fd), resolve(code ?? 1)));
+    });
   const nx = join(root, 'node_modules', '.bin', 'nx');
   if (step('type-check', join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json', '--noEmit']) !== 0) return 1;
   if (step('lint', nx, ['run-many', '-t', 'lint', '--outputStyle=stream']) !== 0) return 1;
@@ -28,27 +40,39 @@ async function main(): Promise<number> {
   const infra = await startInfra({ name: 'test', pgPort: port('PG', 55_432), kafkaPort: port('KAFKA', 59_092), durable: false }, mode === 'external' ? undefined : mode);
   let status: number;
   try {
-    status = step('tests', nx, ['run-many', '-t', 'test', '--outputStyle=stream', '--parallel=2'], {
-      ...process.env,
-      ALPHINTRA_TEST_INFRA: 'external',
-      ALPHINTRA_PG_URL: pgUrl(infra.postgres),
-      ALPHINTRA_KAFKA_BROKERS: infra.kafka.brokers.join(','),
-      JEST_MAX_WORKERS: '1',
-    });
+    status = await teeStep(
+      'tests',
+      nx,
+      ['run-many', '-t', 'test', '--outputStyle=stream', '--parallel=2'],
+      {
+        ...process.env,
+        ALPHINTRA_TEST_INFRA: 'external',
+        ALPHINTRA_TEST_RESULTS: results,
+        ALPHINTRA_PG_URL: pgUrl(infra.postgres),
+        ALPHINTRA_KAFKA_BROKERS: infra.kafka.brokers.join(','),
+        JEST_MAX_WORKERS: '1',
+      },
+      join(results, 'logs', 'run.log'),
+    );
   } finally {
     await infra.stop();
   }
   let passed = 0;
   let failed = 0;
   let skipped = 0;
-  for (const f of readdirSync(results)) {
+  for (const f of readdirSync(results).filter((n) => n.endsWith('.json'))) {
     const r = JSON.parse(readFileSync(join(results, f), 'utf8'));
     passed += r.numPassedTests;
     failed += r.numFailedTests;
     skipped += r.numPendingTests;
   }
+  // every captured log line of the run against every secret the tests registered (ADR 0004)
+  process.stdout.write('\n\x1b[1m==> log scan (no secret, token or password in any captured log line)\x1b[0m\n');
+  const scan = scanResults(results);
+  for (const l of scan.leaks) process.stdout.write(`${l.file}:${l.line}: ${l.kind}: ${l.excerpt}\n`);
+  process.stdout.write(`${summary(scan)}\n`);
   process.stdout.write(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
-  return status === 0 && failed === 0 ? 0 : 1;
+  return status === 0 && failed === 0 && scan.leaks.length === 0 ? 0 : 1;
 }
 
 main().then(

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { authEnv } from '@alphintra/platform-auth';
-import { loadServiceEnv } from '@alphintra/platform-http';
+import { loadServiceEnv, webhookPolicyEnv } from '@alphintra/platform-http';
 
 /** Where strategy (owner of instruments and filters) answers, and how long to wait for it. */
 export const strategyEnv = {
@@ -13,7 +13,7 @@ export const strategyEnv = {
   STRATEGY_SERVICE_TOKEN: z.string().min(1).optional(),
 };
 
-export const loadEnv = (source: NodeJS.ProcessEnv = process.env) => loadServiceEnv('user', 3002, { ...authEnv.shape, ...strategyEnv }, source);
+export const loadEnv = (source: NodeJS.ProcessEnv = process.env) => loadServiceEnv('user', 3002, { ...authEnv.shape, ...strategyEnv, ...webhookPolicyEnv }, source);
 export type UserEnv = ReturnType<typeof loadEnv>;
 
 /** The reconciliation command verifies no tokens, so it needs no AUTH_* variables. */

@@ -2,3 +2,4 @@ export * from './infra';
 export * from './service';
 export * from './token-issuer';
 export * from './service-fixture';
+export * from './test-results';

@@ -15,6 +15,7 @@ import {
   type Topology,
 } from '@alphintra/platform-database';
 import { createKafka, ensureTopics, type Kafka } from '@alphintra/platform-messaging';
+import { registerSecret, registerSecrets } from './test-results';
 
 /** The run's PostgreSQL (as admin) and Kafka, started by the global setup. */
 export function testInfra(): { admin: ClientConfig; brokers: string[] } {
@@ -22,6 +23,7 @@ export function testInfra(): { admin: ClientConfig; brokers: string[] } {
   const brokers = process.env.ALPHINTRA_KAFKA_BROKERS;
   if (!url || !brokers) throw new Error('test infrastructure is not up: run through jest (global setup) or set ALPHINTRA_PG_URL and ALPHINTRA_KAFKA_BROKERS');
   const u = new URL(url);
+  registerSecret(decodeURIComponent(u.password));
   return {
     admin: { host: u.hostname, port: Number(u.port), user: decodeURIComponent(u.username), password: decodeURIComponent(u.password), database: 'postgres' },
     brokers: brokers.split(','),
@@ -59,6 +61,7 @@ export async function provisionTestInstallation(topology: Topology, services: re
   const credentials = Object.fromEntries(
     SERVICES.map((s) => [s, { ownerPassword: randomBytes(12).toString('hex'), runtimePassword: randomBytes(12).toString('hex') }]),
   ) as Record<ServiceName, ServiceCredentials>;
+  registerSecrets(credentials);
   await provision({ admin, topology, credentials, services, naming });
   const topicPrefix = `${id}.`;
   return {

@@ -2,7 +2,8 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { CurrentUser, type Principal } from '@alphintra/platform-auth';
 import { query } from '@alphintra/platform-database';
-import { pageQuery, ZodPipe, type PageQuery } from '@alphintra/platform-http';
+import { ApiDoc, pageQuery, ZodPipe, type PageQuery } from '@alphintra/platform-http';
+import { deliveryPageResponse } from '../notifications/dto/notifications.responses';
 
 const deliveriesQuery = pageQuery.strict();
 
@@ -27,6 +28,7 @@ export class DeliveriesController {
    * and every attempt in order.
    */
   @Get()
+  @ApiDoc({ query: deliveriesQuery, status: 200, response: deliveryPageResponse })
   async list(@CurrentUser() user: Principal, @Query(new ZodPipe(deliveriesQuery)) q: PageQuery) {
     const rows = await query<DeliveryRow>(
       this.em,

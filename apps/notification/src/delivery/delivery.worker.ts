@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { query } from '@alphintra/platform-database';
 import { LOGGER, PLATFORM } from '@alphintra/platform-http';
 import type { NotificationEnv } from '../env';
-import { sendMail } from './smtp-client';
+import { createMailer, type Mailer } from './mailer';
 import { postWebhook } from './webhook';
 
 /** A claimed delivery is not claimed again for this long, whatever its sender does. */
@@ -46,12 +46,16 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
   private loop?: Promise<void>;
   private running = false;
   private wake?: () => void;
+  private readonly mailer: Mailer;
 
   constructor(
     private readonly orm: MikroORM,
     @Inject(PLATFORM) private readonly platform: { env: NotificationEnv },
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    const env = platform.env;
+    this.mailer = createMailer(env.SMTP_URL, { requireTLS: env.SMTP_REQUIRE_TLS, timeoutMs: env.SMTP_TIMEOUT_MS });
+  }
 
   onApplicationBootstrap(): void {
     this.running = true;
@@ -62,6 +66,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     this.running = false;
     this.wake?.();
     await this.loop;
+    this.mailer.close();
   }
 
   /** Claims and sends one batch; answers how many deliveries it handled. */
@@ -101,10 +106,13 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     let error: string | null = null;
     try {
       if (d.channel === 'email') {
-        await sendMail(env.SMTP_URL, { from: env.SMTP_FROM, to: d.target, subject: d.notification.title, text: d.notification.body });
+        await this.mailer.send({ from: env.SMTP_FROM, to: d.target, subject: d.notification.title, text: d.notification.body });
       } else {
         if (!env.NOTIFICATION_WEBHOOK_SECRET) throw new Error('NOTIFICATION_WEBHOOK_SECRET is not configured');
-        await postWebhook(d.target, JSON.stringify(d.notification), env.NOTIFICATION_WEBHOOK_SECRET, env.NOTIFICATION_WEBHOOK_TIMEOUT_MS);
+        await postWebhook(d.target, JSON.stringify(d.notification), env.NOTIFICATION_WEBHOOK_SECRET, {
+          timeoutMs: env.NOTIFICATION_WEBHOOK_TIMEOUT_MS,
+          policy: { allowPrivate: env.NOTIFICATION_WEBHOOK_ALLOW_PRIVATE },
+        });
       }
     } catch (e) {
       error = (e instanceof Error ? e.message : String(e)).slice(0, 1000) || 'unknown error';

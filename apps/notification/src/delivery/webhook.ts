@@ -1,4 +1,7 @@
 import { createHmac } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { guardedLookup, webhookUrlProblem, WebhookUrlRefused, type WebhookPolicy } from '@alphintra/platform-http';
 
 export const SIGNATURE_HEADER = 'X-Alphintra-Signature';
 
@@ -8,15 +11,38 @@ export function signature(secret: string, body: string, now = Date.now()): strin
   return `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`;
 }
 
-/** POSTs the JSON body, signed; anything but a 2xx answer within the timeout is a failure. */
-export async function postWebhook(url: string, body: string, secret: string, timeoutMs: number): Promise<void> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'user-agent': 'Alphintra-Webhooks/1', [SIGNATURE_HEADER]: signature(secret, body) },
-    body,
-    redirect: 'manual',
-    signal: AbortSignal.timeout(timeoutMs),
+/**
+ * POSTs the JSON body, signed, to a URL the policy allows, over a connection whose every
+ * resolved address the policy allows too (checked by the connection itself, on each attempt);
+ * anything but a 2xx answer within the timeout is a failure, redirects included.
+ */
+export async function postWebhook(url: string, body: string, secret: string, o: { timeoutMs: number; policy: WebhookPolicy }): Promise<void> {
+  const problem = webhookUrlProblem(url, o.policy);
+  if (problem) throw new WebhookUrlRefused(`webhook URL ${problem}`);
+  const target = new URL(url);
+  const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+  const status = await new Promise<number>((resolve, reject) => {
+    const req = send(
+      target,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          'user-agent': 'Alphintra-Webhooks/1',
+          [SIGNATURE_HEADER]: signature(secret, body),
+        },
+        lookup: guardedLookup(o.policy),
+        agent: false,
+        signal: AbortSignal.timeout(o.timeoutMs),
+      },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
   });
-  await res.body?.cancel().catch(() => undefined);
-  if (res.status < 200 || res.status > 299) throw new Error(`HTTP ${res.status}`);
+  if (status < 200 || status > 299) throw new Error(`HTTP ${status}`);
 }

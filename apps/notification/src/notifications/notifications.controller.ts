@@ -1,9 +1,11 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentUser, type Principal } from '@alphintra/platform-auth';
-import { PLATFORM, ZodPipe } from '@alphintra/platform-http';
+import { ApiDoc, PLATFORM, ZodPipe } from '@alphintra/platform-http';
 import type { NotificationEnv } from '../env';
 import { notificationParams, notificationsQuery, type NotificationsQuery } from './dto/notifications.dto';
+import { notificationPageResponse } from './dto/notifications.responses';
 import { NotificationStream } from './notification-stream';
 import { NotificationsService } from './notifications.service';
 
@@ -16,12 +18,14 @@ export class NotificationsController {
   ) {}
 
   @Get()
+  @ApiDoc({ query: notificationsQuery, status: 200, response: notificationPageResponse })
   list(@CurrentUser() user: Principal, @Query(new ZodPipe(notificationsQuery)) q: NotificationsQuery) {
     return this.notifications.list(user.userId, q);
   }
 
   @Post(':id/read')
   @HttpCode(204)
+  @ApiDoc({ params: notificationParams, status: 204, problems: [404] })
   async read(@CurrentUser() user: Principal, @Param(new ZodPipe(notificationParams)) p: { id: string }): Promise<void> {
     await this.notifications.markRead(user.userId, p.id);
   }
@@ -31,6 +35,7 @@ export class NotificationsController {
    * with the notification JSON as data and its id as the event id; a comment line as heartbeat.
    */
   @Get('stream')
+  @ApiResponse({ status: 200, description: 'An endless text/event-stream', content: { 'text/event-stream': { schema: { type: 'string' } } } })
   live(@CurrentUser() user: Principal, @Res() reply: FastifyReply): void {
     reply.hijack();
     const res = reply.raw;

@@ -77,10 +77,10 @@ describe('notification service', () => {
     const list = await f.api('GET', '/api/v1/notifications', { as: ann });
     expect(list.status).toBe(200);
     expect(list.body).toEqual({ items: [expect.objectContaining({ kind: 'welcome', title: 'Welcome to Alphintra', readAt: null })], nextCursor: null });
-    await until('the welcome e-mail', () => f.smtp.messages.some((m) => m.to.includes(email)));
-    const mail = f.smtp.messages.find((m) => m.to.includes(email))!;
-    expect(mail.headers.subject).toBe('Welcome to Alphintra');
-    expect(mail.headers.to).toBe(email);
+    await until('the welcome e-mail', () => f.smtp.messages.some((m) => m.envelopeTo.includes(email)));
+    const mail = f.smtp.messages.find((m) => m.envelopeTo.includes(email))!;
+    expect(mail.subject).toBe('Welcome to Alphintra');
+    expect(mail.to).toBe(email);
     expect(mail.text).toContain('Hello Ann');
     await until('the e-mail delivery to be sent', async () => (await deliveries(ann))[0]?.status === 'sent');
     expect(await deliveries(ann)).toEqual([expect.objectContaining({ channel: 'email', status: 'sent', attempts: 1, lastError: null, at: expect.any(String) })]);

@@ -1,10 +1,10 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import type { EventContract, EventData } from '@alphintra/contracts';
 import { createKafka, newEvent, toHeaders } from '@alphintra/platform-messaging';
-import { startTestService, TestTokenIssuer, until, type TestService } from '@alphintra/testing';
+import { registerSecret, startTestService, TestTokenIssuer, until, type TestService } from '@alphintra/testing';
 import { AppModule, spec } from '../app.module';
 import { loadEnv, type NotificationEnv } from '../env';
-import { SmtpTestServer } from './smtp-test-server';
+import { SmtpReceiver } from './smtp-receiver';
 
 const SOURCES: Record<string, string> = { auth: '/alphintra/auth', user: '/alphintra/user', strategy: '/alphintra/strategy', trading: '/alphintra/trading' };
 
@@ -19,7 +19,8 @@ export interface Answer<T = Json> {
 
 export interface NotificationServiceFixture {
   svc: TestService<NotificationEnv>;
-  smtp: SmtpTestServer;
+  /** A real SMTP server in a child process, requiring the user and password of SMTP_URL. */
+  smtp: SmtpReceiver;
   /** Publishes an event the way its producer's outbox relay would (CloudEvents headers, subject as key); answers its id. */
   publish<C extends EventContract>(contract: C, subject: string, data: EventData<C>, o?: { id?: string }): Promise<string>;
   /** Resolves once the consumer committed the event's effect (its inbox row exists). */
@@ -33,9 +34,15 @@ export interface NotificationServiceFixture {
 export { until };
 
 export async function startNotificationService(extraEnv: Record<string, string> = {}): Promise<NotificationServiceFixture> {
-  const smtp = await SmtpTestServer.start();
+  const smtp = await SmtpReceiver.start();
   const issuer = await TestTokenIssuer.start();
-  const svc = await startTestService(spec, AppModule, loadEnv, { ...issuer.env, SMTP_URL: smtp.url, ...extraEnv });
+  registerSecret(extraEnv.NOTIFICATION_WEBHOOK_SECRET);
+  const svc = await startTestService(spec, AppModule, loadEnv, { ...issuer.env, SMTP_URL: smtp.url(), NOTIFICATION_WEBHOOK_ALLOW_PRIVATE: 'true', ...extraEnv }).catch(
+    async (e: unknown) => {
+      await Promise.all([issuer.close(), smtp.close()]); // the receiver process would keep Jest from exiting
+      throw e;
+    },
+  );
   const producer = createKafka({ brokers: svc.env.KAFKA_BROKERS, clientId: 'notification-service-test' }).producer();
   await producer.connect();
   const sql = <T>(query: string, params: unknown[] = []) => svc.app.get(MikroORM).em.fork().execute<T[]>(query, params);

@@ -6,3 +6,10 @@ export class ProfileNotFoundError extends DomainError {
     super('PROFILE.NOT_FOUND', 'not_found', 'No profile exists for this user yet.');
   }
 }
+
+/** A webhook URL the policy refuses (scheme, address, or what its host resolves to). */
+export class WebhookUrlRefusedError extends DomainError {
+  constructor(reason: string) {
+    super('PREFERENCES.WEBHOOK_URL_REFUSED', 'unprocessable', `The webhook URL ${reason}.`, [{ path: 'notifications.webhookUrl', message: reason }]);
+  }
+}

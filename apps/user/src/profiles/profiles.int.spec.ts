@@ -72,7 +72,8 @@ describe('profiles and preferences', () => {
 
   it('replaces preferences and emits user.preferences.updated with the e-mail from the profile, through the outbox', async () => {
     const userId = await newUser();
-    const notifications = { inApp: false, email: true, webhookUrl: 'https://hooks.example.com/alphintra' };
+    // a public address, never contacted here: names need DNS, which the test machines lack (ADR 0004)
+    const notifications = { inApp: false, email: true, webhookUrl: 'https://93.184.215.14/alphintra' };
     const r = await f.api('PUT', '/api/v1/users/me/preferences', { as: userId, body: { notifications } });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ notifications });
@@ -91,7 +92,7 @@ describe('profiles and preferences', () => {
     expect((await f.api('GET', '/health/ready')).status).toBe(200);
   });
 
-  describe('bad input: 400 naming the field, nothing written', () => {
+  describe('bad input: 400 (or 422 for a refused webhook URL) naming the field, nothing written', () => {
     let userId: string;
     beforeAll(async () => (userId = await newUser()));
 
@@ -115,6 +116,24 @@ describe('profiles and preferences', () => {
       expect(r.status).toBe(400);
       expect(r.contentType).toMatch(/^application\/problem\+json/);
       expect(r.body.errors.map((e: { path: string }) => e.path)).toContain(field);
+      expect(await f.snapshot()).toEqual(before);
+    });
+
+    it.each([
+      ['http://93.184.215.14/hook', 'must be an https URL'],
+      ['https://127.0.0.1:8443/hook', '127.0.0.1 is in the loopback range'],
+      ['https://10.0.0.8/hook', '10.0.0.8 is in the private range'],
+      ['https://[fd00::1]/hook', 'fd00::1 is in the uniqueLocal range'],
+      ['https://[::ffff:192.168.0.1]/hook', '::ffff:c0a8:1 is in the private range'],
+      ['https://169.254.169.254/latest/meta-data/', '169.254.169.254 is in the linkLocal range'],
+      ['https://localhost/hook', 'localhost is a local name'],
+      ['https://hooks.invalid/hook', 'hooks.invalid does not resolve'],
+    ])('PUT preferences with webhook %s → 422 naming notifications.webhookUrl (%s), nothing written', async (webhookUrl, reason) => {
+      const before = await f.snapshot();
+      const r = await f.api('PUT', '/api/v1/users/me/preferences', { as: userId, body: { notifications: { inApp: true, email: true, webhookUrl } } });
+      expect(r.status).toBe(422);
+      expect(r.contentType).toMatch(/^application\/problem\+json/);
+      expect(r.body).toMatchObject({ code: 'PREFERENCES.WEBHOOK_URL_REFUSED', errors: [{ path: 'notifications.webhookUrl', message: reason }] });
       expect(await f.snapshot()).toEqual(before);
     });
 

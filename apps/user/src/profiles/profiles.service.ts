@@ -1,12 +1,14 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { PreferencesUpdated, type EventData, type UserRegistered } from '@alphintra/contracts';
+import { checkWebhookUrl, PLATFORM, WebhookUrlRefused } from '@alphintra/platform-http';
 import { OutboxPublisher } from '@alphintra/platform-messaging';
+import type { UserEnv } from '../env';
 import { notificationsOf, preferencesView, type PreferencesBody } from './dto/preferences.dto';
 import { profileView, type ProfileChange } from './dto/profile.dto';
 import { DEFAULT_PREFERENCES, Preferences } from './preferences.entity';
 import { Profile } from './profile.entity';
-import { ProfileNotFoundError } from './profile.errors';
+import { ProfileNotFoundError, WebhookUrlRefusedError } from './profile.errors';
 
 const DEFAULT_BASE_CURRENCY = 'USD';
 
@@ -15,6 +17,7 @@ export class ProfilesService {
   constructor(
     private readonly em: EntityManager,
     private readonly outbox: OutboxPublisher,
+    @Inject(PLATFORM) private readonly platform: { env: UserEnv },
   ) {}
 
   /** One profile per user however often the event arrives; notification learns the default channels. */
@@ -50,6 +53,7 @@ export class ProfilesService {
   }
 
   async replacePreferences(userId: string, body: PreferencesBody) {
+    if (body.notifications.webhookUrl) await this.checkWebhookUrl(body.notifications.webhookUrl);
     return this.em.transactional(async (em) => {
       const profile = await this.find(em, userId);
       const { inApp, email, webhookUrl } = body.notifications;
@@ -57,6 +61,16 @@ export class ProfilesService {
       await this.outbox.record(em, PreferencesUpdated, userId, { userId, email: profile.email, notifications: notificationsOf(prefs) });
       return preferencesView(prefs);
     });
+  }
+
+  /** Resolved here and again by notification at each delivery (ADR 0004). */
+  private async checkWebhookUrl(url: string): Promise<void> {
+    try {
+      await checkWebhookUrl(url, { allowPrivate: this.platform.env.NOTIFICATION_WEBHOOK_ALLOW_PRIVATE });
+    } catch (e) {
+      if (e instanceof WebhookUrlRefused) throw new WebhookUrlRefusedError(e.message);
+      throw e;
+    }
   }
 
   private async find(em: EntityManager, userId: string): Promise<Profile> {

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { FilterDefined, InstrumentListed } from '@alphintra/contracts';
+import { captureLog } from '@alphintra/testing';
 import { loadReconcileEnv } from '../env';
 import { StrategyUnavailableError } from '@alphintra/strategy-client';
 import { FakeStrategy } from '../testing/fake-strategy';
@@ -112,11 +113,14 @@ describe('replica reconciliation against strategy', () => {
 
   it('runs as `main reconcile`, printing the report as one JSON line', async () => {
     const root = join(__dirname, '../../../..');
-    const { stdout } = await promisify(execFile)(process.execPath, ['-r', '@swc-node/register', join(__dirname, '../main.ts'), 'reconcile', '--dry-run'], {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['-r', '@swc-node/register', join(__dirname, '../main.ts'), 'reconcile', '--dry-run'], {
       cwd: root,
       env: { ...process.env, ...f.svc.inst.envFor('user'), STRATEGY_URL: strategy.url, SWC_NODE_PROJECT: join(root, 'tsconfig.json') },
       timeout: 60_000,
     });
+    const log = captureLog('user-reconcile');
+    log.write(`${stdout}${stderr}`);
+    log.close();
     expect(JSON.parse(stdout.trim().split('\n').pop()!)).toMatchObject({ delisted: ['OLD'], dryRun: true });
   });
 });

@@ -1,17 +1,32 @@
 import type { LoggerService } from '@nestjs/common';
 import pino, { type Logger, type LoggerOptions } from 'pino';
 
+/** Fields that hold a secret, wherever a log call puts them (top level, or one or two objects down). */
+const SECRET_FIELDS = [
+  'password',
+  'newPassword',
+  'currentPassword',
+  'ownerPassword',
+  'runtimePassword',
+  'passwordHash',
+  'token',
+  'accessToken',
+  'refreshToken',
+  'apiKey',
+  'apiSecret',
+  'secret',
+  'clientSecret',
+  'webhookSecret',
+  'credentials',
+  'privateKey',
+  'kek',
+];
+const SECRET_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key'];
+
 /** Paths never written to logs, wherever they appear. */
 export const REDACT_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  '*.password',
-  '*.refreshToken',
-  '*.accessToken',
-  '*.apiKey',
-  '*.apiSecret',
-  '*.credentials',
-  '*.token',
+  ...SECRET_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`]),
+  ...SECRET_HEADERS.flatMap((h) => ['req.headers', 'res.headers', 'headers', '*.headers', '*.*.headers'].map((at) => `${at}["${h}"]`)),
 ];
 
 export const loggerOptions = (service: string, level: string): LoggerOptions => ({
