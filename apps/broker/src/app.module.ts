@@ -4,8 +4,10 @@ import { AuthModule } from '@alphintra/platform-auth';
 import { ExecutionConsumer } from './execution/execution.consumer';
 import { ExecutionModule } from './execution/execution.module';
 import { migrations } from './migrations';
+import { ReconciliationConsumer } from './reconciliation/reconciliation.consumer';
+import { ReconciliationModule } from './reconciliation/reconciliation.module';
 
-export const spec: ServiceSpec = { service: 'broker', entities: [], migrations, consumers: [ExecutionConsumer] };
+export const spec: ServiceSpec = { service: 'broker', entities: [], migrations, consumers: [ExecutionConsumer, ReconciliationConsumer] };
 
-@Module({ imports: [AuthModule.fromServiceEnv(), ExecutionModule] })
+@Module({ imports: [AuthModule.fromServiceEnv(), ExecutionModule, ReconciliationModule] })
 export class AppModule {}

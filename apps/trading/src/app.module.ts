@@ -7,9 +7,11 @@ import { migrations } from './migrations';
 import { OrdersConsumer } from './orders/orders.consumer';
 import { OrdersModule } from './orders/orders.module';
 import { PortfolioModule } from './portfolio/portfolio.module';
+import { ReconciliationConsumer } from './reconciliation/reconciliation.consumer';
+import { ReconciliationModule } from './reconciliation/reconciliation.module';
 
 /** Tables are reached with SQL (NUMERIC as strings, row locks); there are no ORM entities. */
-export const spec: ServiceSpec = { service: 'trading', entities: [], migrations, consumers: [InstrumentsConsumer, OrdersConsumer] };
+export const spec: ServiceSpec = { service: 'trading', entities: [], migrations, consumers: [InstrumentsConsumer, OrdersConsumer, ReconciliationConsumer] };
 
-@Module({ imports: [AuthModule.fromServiceEnv(), InstrumentsModule, OrdersModule, PortfolioModule] })
+@Module({ imports: [AuthModule.fromServiceEnv(), InstrumentsModule, OrdersModule, PortfolioModule, ReconciliationModule] })
 export class AppModule {}

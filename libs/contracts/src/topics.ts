@@ -12,8 +12,10 @@ export const TOPICS = {
   nocodeWorkflow: topicName('nocode', 'workflow'),
   tradingOrder: topicName('trading', 'order'),
   tradingPosition: topicName('trading', 'position'),
+  tradingReconciliation: topicName('trading', 'reconciliation'),
   riskAssessment: topicName('risk', 'assessment'),
   brokerExecution: topicName('broker', 'execution'),
+  brokerReconciliation: topicName('broker', 'reconciliation'),
   platformProbe: topicName('platform', 'probe'),
 } as const;
 

@@ -1,23 +1,21 @@
-import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
-import type { Logger } from 'pino';
 import type { EventData, OrderCancelRequested } from '@alphintra/contracts';
 import { query } from '@alphintra/platform-database';
-import { LOGGER, PLATFORM } from '@alphintra/platform-http';
+import { PLATFORM } from '@alphintra/platform-http';
 import { connectionOf, settingsOf } from '../connections/connections.repository';
 import type { BrokerEnv } from '../env';
 import { VenueRouter } from '../venues/venue-router';
 import { ExecutionBook, VENUE_ORDER_COLUMNS, type RoutedOrder, type VenueOrderRow } from './execution-book';
 
 @Injectable()
-export class ExecutionService implements OnApplicationBootstrap {
+export class ExecutionService {
   private readonly defaultSlippageBps: number;
 
   constructor(
     private readonly em: EntityManager,
     private readonly router: VenueRouter,
     private readonly book: ExecutionBook,
-    @Inject(LOGGER) private readonly logger: Logger,
     @Inject(PLATFORM) platform: { env: BrokerEnv },
   ) {
     this.defaultSlippageBps = platform.env.BROKER_DEFAULT_SLIPPAGE_BPS;
@@ -71,27 +69,6 @@ export class ExecutionService implements OnApplicationBootstrap {
       });
     }
     return { items, nextCursor: null };
-  }
-
-  /**
-   * Start-up reconciliation. Reports go through the outbox, so none can be lost; what a restart
-   * must show is which venue orders are still open (resting limit orders continue) and how far
-   * each has been filled.
-   */
-  async reconcile(): Promise<{ open: number; orders: { orderId: string; venue: string; status: string; cumulativeQuantity: string; fills: number }[] }> {
-    const orders = await query<{ orderId: string; venue: string; status: string; cumulativeQuantity: string; fills: number }>(
-      this.em.fork(),
-      `select vo."order_id" as "orderId", vo."venue", vo."status", vo."cumulative_quantity"::text as "cumulativeQuantity",
-              (select count(*) from "broker_data"."execution" x where x."venue_order_id" = vo."id" and x."kind" = 'fill')::int as "fills"
-       from "broker_data"."venue_order" vo where vo."status" = 'open' order by vo."created_at"`,
-    );
-    const view = orders.map((o) => ({ ...o, cumulativeQuantity: trim(o.cumulativeQuantity) }));
-    this.logger.info({ component: 'reconcile', open: view.length, orders: view.slice(0, 100) }, `broker reconcile: ${view.length} open venue order(s)`);
-    return { open: view.length, orders: view };
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    await this.reconcile();
   }
 }
 

@@ -1,5 +1,11 @@
-import { messagingMigration } from '@alphintra/platform-messaging';
+import { deadLetterRedrivesMigration, messagingMigration } from '@alphintra/platform-messaging';
 import { Broker } from './0002_broker';
+import { Reconciliation } from './0003_reconciliation';
 
 /** In order; a migration once released is never edited, only followed. */
-export const migrations = [messagingMigration('broker_data'), { name: '0002_broker', class: Broker }];
+export const migrations = [
+  messagingMigration('broker_data'),
+  { name: '0002_broker', class: Broker },
+  deadLetterRedrivesMigration('broker_data'),
+  { name: '0003_reconciliation', class: Reconciliation },
+];

@@ -1,5 +1,11 @@
-import { messagingMigration } from '@alphintra/platform-messaging';
+import { deadLetterRedrivesMigration, messagingMigration } from '@alphintra/platform-messaging';
 import { Trading } from './0002_trading';
+import { Reconciliation } from './0003_reconciliation';
 
 /** In order; a migration once released is never edited, only followed. */
-export const migrations = [messagingMigration('trading_data'), { name: '0002_trading', class: Trading }];
+export const migrations = [
+  messagingMigration('trading_data'),
+  { name: '0002_trading', class: Trading },
+  deadLetterRedrivesMigration('trading_data'),
+  { name: '0003_reconciliation', class: Reconciliation },
+];

@@ -114,3 +114,43 @@ export const ExecutionReported = defineEvent({
     reportedAt: isoTime,
   }),
 });
+
+/**
+ * Reconciliation on restart (ADR 0011). broker asks for trading's view of the orders at the
+ * venue; trading answers (and sends it unasked when it starts) with, per order, the executions
+ * it has booked; broker records again each of its executions trading lacks, under the same
+ * executionId, so trading's dedup applies it at most once. Key: the reconciliation id.
+ */
+export const BrokerReconciliationRequested = defineEvent({
+  type: 'broker.reconciliation.requested',
+  version: 1,
+  topic: TOPICS.brokerReconciliation,
+  schema: z.object({ reconciliationId: z.uuid(), requestedAt: isoTime }),
+});
+
+/** One chunk of trading's view: its orders that reached the venue and are not terminal. */
+export const TradingReconciliationRequested = defineEvent({
+  type: 'trading.reconciliation.requested',
+  version: 1,
+  topic: TOPICS.tradingReconciliation,
+  schema: z.object({
+    /** broker's request it answers, or trading's own at its start. */
+    reconciliationId: z.uuid(),
+    /** 0-based; a view is sent as `chunks` events of a bounded number of orders each. */
+    chunk: z.number().int().min(0),
+    chunks: z.number().int().min(1),
+    /** When trading read its view. */
+    asOf: isoTime,
+    orders: z.array(
+      z.object({
+        orderId: z.uuid(),
+        userId: z.uuid(),
+        /** routed, partially_filled or cancel_requested. */
+        status: z.string(),
+        filledQuantity: decimalString,
+        /** Every venue execution (fill) trading has booked for the order. */
+        executionIds: z.array(z.uuid()),
+      }),
+    ),
+  }),
+});
