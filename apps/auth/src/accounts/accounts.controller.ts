@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Ip, Param, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Public, Roles, type Principal } from '@alphintra/platform-auth';
-import { ZodPipe } from '@alphintra/platform-http';
-import { ApiBodyFrom } from '../openapi';
+import { ApiDoc, ZodPipe } from '@alphintra/platform-http';
 import { AccountsService } from './accounts.service';
+import { meResponse, registeredUserResponse, userRolesResponse } from './dto/accounts.responses';
 import { registerBody, type RegisterBody } from './dto/register.dto';
 import { rolesBody, userIdParams, type RolesBody } from './dto/roles.dto';
 import { RegistrationService } from './registration.service';
@@ -20,19 +20,20 @@ export class AccountsController {
   @Public()
   @Post('register')
   @HttpCode(201)
-  @ApiBodyFrom(registerBody)
+  @ApiDoc({ body: registerBody, status: 201, response: registeredUserResponse, problems: [409] })
   register(@Body(new ZodPipe(registerBody)) body: RegisterBody, @Ip() ip: string) {
     return this.registration.register(body, { ip });
   }
 
   @Get('me')
+  @ApiDoc({ status: 200, response: meResponse, problems: [404] })
   me(@CurrentUser() user: Principal) {
     return this.accounts.me(user.userId);
   }
 
   @Roles('admin')
   @Put('users/:userId/roles')
-  @ApiBodyFrom(rolesBody)
+  @ApiDoc({ params: userIdParams, body: rolesBody, status: 200, response: userRolesResponse, problems: [404] })
   changeRoles(@Param(new ZodPipe(userIdParams)) { userId }: { userId: string }, @Body(new ZodPipe(rolesBody)) body: RolesBody, @CurrentUser() admin: Principal, @Ip() ip: string) {
     return this.accounts.changeRoles(admin.userId, userId, body, ip);
   }

@@ -1,6 +1,8 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Public } from '@alphintra/platform-auth';
+import { ApiDoc } from '@alphintra/platform-http';
+import { jwksResponse } from '../sessions/dto/sessions.responses';
 import { SigningKeyRing } from './signing-key-ring';
 
 @ApiTags('auth')
@@ -11,6 +13,7 @@ export class JwksController {
   @Public()
   @Get('jwks.json')
   @Header('cache-control', 'public, max-age=60')
+  @ApiDoc({ status: 200, response: jwksResponse })
   async jwks() {
     return { keys: await this.keys.published() };
   }

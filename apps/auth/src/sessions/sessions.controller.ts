@@ -1,9 +1,9 @@
 import { Body, Controller, Header, HttpCode, Ip, Post, UseFilters } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Public } from '@alphintra/platform-auth';
-import { ZodPipe } from '@alphintra/platform-http';
-import { ApiBodyFrom } from '../openapi';
+import { ApiDoc, ZodPipe } from '@alphintra/platform-http';
 import { loginBody, refreshTokenBody, type LoginBody, type RefreshTokenBody } from './dto/session.dto';
+import { tokenPairResponse } from './dto/sessions.responses';
 import { RetryAfterFilter } from './retry-after.filter';
 import { SessionsService } from './sessions.service';
 
@@ -18,7 +18,7 @@ export class SessionsController {
   @HttpCode(200)
   @Header('cache-control', 'no-store')
   @UseFilters(RetryAfterFilter)
-  @ApiBodyFrom(loginBody)
+  @ApiDoc({ body: loginBody, status: 200, response: tokenPairResponse, problems: [401, 429] })
   login(@Body(new ZodPipe(loginBody)) body: LoginBody, @Ip() ip: string) {
     return this.sessions.login(body, ip);
   }
@@ -26,14 +26,14 @@ export class SessionsController {
   @Post('refresh')
   @HttpCode(200)
   @Header('cache-control', 'no-store')
-  @ApiBodyFrom(refreshTokenBody)
+  @ApiDoc({ body: refreshTokenBody, status: 200, response: tokenPairResponse, problems: [401] })
   refresh(@Body(new ZodPipe(refreshTokenBody)) { refreshToken }: RefreshTokenBody, @Ip() ip: string) {
     return this.sessions.refresh(refreshToken, ip);
   }
 
   @Post('logout')
   @HttpCode(204)
-  @ApiBodyFrom(refreshTokenBody)
+  @ApiDoc({ body: refreshTokenBody, status: 204 })
   logout(@Body(new ZodPipe(refreshTokenBody)) { refreshToken }: RefreshTokenBody, @Ip() ip: string) {
     return this.sessions.logout(refreshToken, ip);
   }

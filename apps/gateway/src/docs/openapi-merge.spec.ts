@@ -40,4 +40,13 @@ describe('mergeOpenApi', () => {
     expect(merged.paths['/api/v1/auth/me']!.get!.security).toBeUndefined();
     expect(merged['x-unavailable-services']).toEqual(['risk']);
   });
+
+  it("documents what the gateway answers itself: 401 where a token is needed, 429 everywhere, 413 where a body goes", () => {
+    const statuses = (path: string, method: 'get' | 'post') => Object.keys((merged.paths[path] as Record<string, { responses: object }>)[method]!.responses).sort();
+    expect(statuses('/api/v1/auth/login', 'post')).toEqual(['200', '429']);
+    expect(statuses('/api/v1/auth/me', 'get')).toEqual(['200', '401', '429']);
+    const withBody = mergeOpenApi([{ service: 'trading', document: doc({ '/api/v1/orders': { post: { requestBody: { content: {} }, responses: { 202: { description: 'ok' } } } } }, {}) }], []);
+    expect(Object.keys(withBody.paths['/api/v1/orders']!.post!.responses).sort()).toEqual(['202', '401', '413', '429']);
+    expect(withBody.paths['/api/v1/orders']!.post!.responses[413]).toMatchObject({ content: { 'application/problem+json': { schema: { required: ['type', 'title', 'status', 'detail'] } } } });
+  });
 });

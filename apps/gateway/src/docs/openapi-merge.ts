@@ -1,4 +1,5 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
+import { PROBLEM_SCHEMA } from '@alphintra/platform-http';
 import { isPublicRoute } from '../routing/authenticate.hook';
 import { upstreamOf } from '../routing/routes';
 
@@ -47,10 +48,21 @@ function withServicePrefix({ service, document }: ServiceDocument, clash: Set<st
   return copy;
 }
 
-/** Operations the gateway lets through without a token say so, overriding the document-wide bearer requirement. */
-function markPublic(path: string, item: Json): void {
-  for (const [method, operation] of Object.entries(item)) {
-    if (METHODS.has(method) && isPublicRoute(method, path)) (operation as Json).security = [];
+const gatewayProblem = (description: string) => ({ description, content: { 'application/problem+json': { schema: PROBLEM_SCHEMA } } });
+
+/**
+ * What the gateway itself answers before a call reaches the service: operations it lets through
+ * without a token say so (overriding the document-wide bearer requirement), the others document
+ * its 401; every operation its per-caller 429, and those with a body its 413.
+ */
+function addGatewayAnswers(path: string, item: Json): void {
+  for (const [method, operation] of Object.entries(item) as [string, Json][]) {
+    if (!METHODS.has(method)) continue;
+    const responses = (operation.responses ??= {}) as Json;
+    if (isPublicRoute(method, path)) operation.security = [];
+    else responses[401] ??= gatewayProblem('No or invalid access token');
+    responses[429] ??= gatewayProblem('Rate limited (per caller and minute); see Retry-After');
+    if (operation.requestBody) responses[413] ??= gatewayProblem('The request body is too large');
   }
 }
 
@@ -68,7 +80,7 @@ export function mergeOpenApi(docs: ServiceDocument[], unavailable: string[]): Op
     for (const [path, item] of Object.entries(document.paths ?? {})) {
       if (upstreamOf(path) !== source.service) continue;
       paths[path] = { ...(item as Json), ...paths[path] };
-      markPublic(path, paths[path]);
+      addGatewayAnswers(path, paths[path]);
     }
     for (const [section, entries] of Object.entries((document.components ?? {}) as Sections)) components[section] = { ...entries, ...components[section] };
     for (const tag of document.tags ?? []) if (!tags.has(tag.name)) tags.set(tag.name, tag);

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { CurrentUser, type Principal } from '@alphintra/platform-auth';
-import { ZodPipe } from '@alphintra/platform-http';
+import { ApiDoc, ZodPipe } from '@alphintra/platform-http';
+import { backtestQueuedResponse, backtestResponse } from '../common/responses';
 import { backtestParams, createBacktestBody, type BacktestParams, type CreateBacktestBody } from './dto/backtest.dto';
 import { BacktestsService } from './backtests.service';
 
@@ -10,11 +11,13 @@ export class BacktestsController {
 
   @Post()
   @HttpCode(202)
+  @ApiDoc({ body: createBacktestBody, status: 202, response: backtestQueuedResponse, problems: [422] })
   create(@CurrentUser() user: Principal, @Body(new ZodPipe(createBacktestBody)) body: CreateBacktestBody) {
     return this.backtests.enqueue(user.userId, body);
   }
 
   @Get(':id')
+  @ApiDoc({ params: backtestParams, status: 200, response: backtestResponse, problems: [404] })
   get(@CurrentUser() user: Principal, @Param(new ZodPipe(backtestParams)) p: BacktestParams) {
     return this.backtests.get(user.userId, p.id);
   }

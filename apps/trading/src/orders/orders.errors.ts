@@ -45,3 +45,12 @@ export class OrderNotCancellableError extends DomainError {
     super('ORDER.NOT_CANCELLABLE', 'conflict', `The order is ${status} and can no longer be cancelled.`);
   }
 }
+
+/** quantity × price (the buy's reservation) beyond what NUMERIC(38, 8) holds, for the order or the account. */
+export class NotionalTooLargeError extends DomainError {
+  constructor() {
+    super('ORDER.NOTIONAL_TOO_LARGE', 'unprocessable', 'The order is too large: its quantity times its price exceeds what an account can hold.', [
+      { path: 'quantity', message: 'times the price must stay below 10^30, with what the account has reserved already' },
+    ]);
+  }
+}

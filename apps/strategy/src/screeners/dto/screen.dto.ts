@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { decimalString } from '@alphintra/contracts';
-import { Dec } from '@alphintra/money';
+import { Dec, isDecimalString } from '@alphintra/money';
 import { limitParam } from '../../common/page';
 
 const bound = decimalString.max(40).nullable().optional();
@@ -8,7 +8,7 @@ const bound = decimalString.max(40).nullable().optional();
 const numericCriterion = z
   .object({ filterId: z.uuid(), min: bound, max: bound })
   .strict()
-  .refine((c) => c.min == null || c.max == null || new Dec(c.min).lte(c.max), { path: ['max'], message: 'must not be below min' });
+  .refine((c) => c.min == null || c.max == null || !isDecimalString(c.min) || !isDecimalString(c.max) || new Dec(c.min).lte(c.max), { path: ['max'], message: 'must not be below min' });
 
 const categoricalCriterion = z
   .object({ filterId: z.uuid(), values: z.array(z.string().trim().min(1).max(100)).min(1).max(100) })

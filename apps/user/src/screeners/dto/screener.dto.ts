@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { decimalString } from '@alphintra/contracts';
-import { Dec } from '@alphintra/money';
+import { Dec, isDecimalString } from '@alphintra/money';
 import type { Screener, ScreenerCategoricalFilter, ScreenerNumericFilter } from '../screener.entity';
 
 const bound = decimalString.max(40);
 
 const numericFilter = z
   .strictObject({ filterId: z.uuid(), min: bound.optional(), max: bound.optional() })
-  .refine((f) => f.min === undefined || f.max === undefined || new Dec(f.min).lte(f.max), { message: 'must not exceed max', path: ['min'] });
+  .refine((f) => f.min === undefined || f.max === undefined || !isDecimalString(f.min) || !isDecimalString(f.max) || new Dec(f.min).lte(f.max), { message: 'must not exceed max', path: ['min'] });
 
 const categoricalFilter = z.strictObject({
   filterId: z.uuid(),

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { wire } from '@alphintra/platform-http';
+
+export const venueOrderListResponse = wire.page(
+  z.object({
+    id: wire.uuid(),
+    orderId: wire.uuid(),
+    userId: wire.uuid(),
+    connectionId: wire.uuid().nullable(),
+    venue: z.string(),
+    symbol: z.string(),
+    side: z.enum(['buy', 'sell']),
+    type: z.enum(['market', 'limit']),
+    quantity: wire.decimal(),
+    limitPrice: wire.decimal().nullable(),
+    slippageBps: z.number().int(),
+    status: z.enum(['open', 'filled', 'cancelled', 'rejected']),
+    cumulativeQuantity: wire.decimal(),
+    createdAt: wire.timestamp(),
+    executions: z.array(
+      z.object({
+        id: z.string(),
+        kind: z.enum(['fill', 'rejected', 'cancelled']),
+        quantity: wire.decimal().nullable(),
+        price: wire.decimal().nullable(),
+        cumulativeQuantity: wire.decimal(),
+        leavesQuantity: wire.decimal(),
+        reason: z.string().nullable(),
+        reportedAt: wire.timestamp(),
+      }),
+    ),
+  }),
+);

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { wire } from '@alphintra/platform-http';
+import { ORDER_STATUSES } from '../order-state';
+
+export const orderResponse = z.object({
+  id: wire.uuid(),
+  symbol: z.string(),
+  side: z.enum(['buy', 'sell']),
+  type: z.enum(['market', 'limit']),
+  quantity: wire.decimal(),
+  limitPrice: wire.decimal().nullable(),
+  timeInForce: z.enum(['day', 'gtc']),
+  filledQuantity: wire.decimal(),
+  avgFillPrice: wire.decimal().nullable(),
+  status: z.enum(ORDER_STATUSES),
+  rejectReason: z.string().nullable(),
+  createdAt: wire.timestamp(),
+  updatedAt: wire.timestamp(),
+  history: z.array(z.object({ status: z.enum(ORDER_STATUSES), at: wire.timestamp(), reason: z.string().nullable() })),
+});
+export const orderPageResponse = wire.page(orderResponse);

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { wire } from '@alphintra/platform-http';
+
+export const portfolioResponse = z.object({
+  cash: wire.decimal(),
+  reserved: wire.decimal(),
+  buyingPower: wire.decimal(),
+  equity: wire.decimal(),
+  positions: z.array(
+    z.object({
+      symbol: z.string(),
+      quantity: wire.decimal(),
+      avgPrice: wire.decimal(),
+      marketPrice: wire.decimal().nullable(),
+      unrealizedPnl: wire.decimal(),
+      realizedPnl: wire.decimal(),
+    }),
+  ),
+});
+
+export const depositResponse = z.object({ id: wire.uuid(), amount: wire.decimal(), at: wire.timestamp(), cash: wire.decimal(), buyingPower: wire.decimal() });
+
+export const executionPageResponse = wire.page(
+  z.object({
+    id: wire.uuid(),
+    executionId: z.string(),
+    orderId: wire.uuid(),
+    symbol: z.string(),
+    side: z.enum(['buy', 'sell']),
+    quantity: wire.decimal(),
+    price: wire.decimal(),
+    venue: z.string(),
+    executedAt: wire.timestamp(),
+  }),
+);
