@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { killLocalPostgres, repoRoot, startLocalPostgres, type PostgresServer } from '@alphintra/devinfra';
 import { SERVICES } from '@alphintra/platform-database';
-import { testInfra, uniqueId } from '@alphintra/testing';
+import { captureLog, registerSecrets, testInfra, uniqueId, type LogCapture } from '@alphintra/testing';
 import { APPS, envOf, newSecrets, prepare, startApp, waitReady, type AppName, type PlatformEnv } from '@alphintra/devstack';
 
 // The apps run as real processes from the build (tools/run.sh builds before testing).
@@ -17,12 +17,14 @@ describe('the nine apps against real infrastructure', () => {
   let p: PlatformEnv;
   const children: ChildProcess[] = [];
   const output: string[] = [];
+  const logs: LogCapture[] = [];
 
   beforeAll(async () => {
     if (!built) throw new Error('dist/ is missing: run `npm run build` first (tools/run.sh test does)');
     // A cluster of its own, because this test stops it.
     pg = await startLocalPostgres({ name: PG_NAME, port: 55_441, durable: false, fresh: true });
     const secrets = newSecrets();
+    registerSecrets(secrets);
     p = {
       infra: { mode: 'local', postgres: pg, kafka: { brokers: testInfra().brokers }, stop: async () => undefined },
       topology: 'separate',
@@ -32,12 +34,17 @@ describe('the nine apps against real infrastructure', () => {
       extra: { LOG_LEVEL: 'warn' },
     };
     await prepare(p, () => undefined);
-    APPS.forEach((a, i) => children.push(startApp(a, envOf(a, p), i, (l) => void output.push(l))));
+    APPS.forEach((a, i) => {
+      const log = captureLog(`health-test.${a}`);
+      logs.push(log);
+      children.push(startApp(a, envOf(a, p), i, (l) => void output.push(l), (l) => log.write(l)));
+    });
   });
 
   afterAll(async () => {
     await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : (c.once('exit', r), c.kill('SIGTERM'))))));
     await pg?.stop();
+    logs.forEach((l) => l.close());
   });
 
   it('each app answers /health/ready with 200', async () => {
@@ -61,6 +68,12 @@ describe('the nine apps against real infrastructure', () => {
       });
     }
     expect((await fetch(`http://127.0.0.1:${ports.gateway}/health`)).status).toBe(503);
+    // /metrics still answers, leaving out what the database cannot tell
+    for (const s of SERVICES) {
+      const m = await fetch(`http://127.0.0.1:${ports[s]}/metrics`, { signal: AbortSignal.timeout(5000) });
+      const text = await m.text();
+      expect({ s, status: m.status, http: /^http_request_duration_seconds_count\{/m.test(text), outbox: /^outbox_pending_events\{/m.test(text) }).toEqual({ s, status: 200, http: true, outbox: false });
+    }
 
     pg = await startLocalPostgres({ name: PG_NAME, port: 55_441, durable: false });
     await Promise.all(SERVICES.map((s) => waitReady(`http://127.0.0.1:${ports[s]}/health/ready`, 30_000)));
@@ -74,6 +87,9 @@ describe('start-up configuration', () => {
       encoding: 'utf8',
       timeout: 30_000,
     });
+    const log = captureLog('start-up-config.trading');
+    log.write(`${r.stdout}${r.stderr}`);
+    log.close();
     expect(r.status).toBe(78);
     expect(r.stderr).toMatch(/KAFKA_BROKERS\.0: expected host:port/);
     expect(r.stderr).toMatch(/TRADING_DATABASE_PORT: /);

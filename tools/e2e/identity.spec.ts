@@ -75,4 +75,18 @@ describe('identity, watchlists and market data through the gateway', () => {
 
     expect((await call(gw, 'DELETE', `${items}/${demoSymbol}`, { token: alice })).status).toBe(204);
   });
+
+  it("serves each service's dead-letter admin through the gateway, to admins only", async () => {
+    const admin = (await login(ADMIN.email, ADMIN.password)).accessToken;
+    const alice = (await login('alice@e2e.test')).accessToken;
+    for (const service of ['auth', 'user', 'strategy']) {
+      const path = `/api/v1/admin/dead-letters/${service}`;
+      expect(await call(gw, 'GET', path, { token: admin })).toMatchObject({ status: 200, body: { items: [], nextCursor: null } });
+      expect((await call(gw, 'GET', path, { token: alice })).status).toBe(403);
+      expect(await call(gw, 'POST', `${path}/redrive`, { token: admin, body: { all: true } })).toMatchObject({ status: 200, body: { redriven: [], alreadyRedriven: [] } });
+    }
+    expect((await call(gw, 'GET', '/api/v1/admin/dead-letters/payments', { token: admin })).status).toBe(404);
+    const doc = await call(gw, 'GET', '/docs/openapi.json');
+    expect(Object.keys(doc.body.paths as object)).toEqual(expect.arrayContaining(['/api/v1/admin/dead-letters/user', '/api/v1/admin/dead-letters/user/redrive']));
+  });
 });

@@ -31,9 +31,24 @@ export interface ServiceFixture<E extends ServiceEnv> {
   api<T = Json>(method: string, path: string, o?: { as?: string; roles?: Role[]; body?: unknown; headers?: Record<string, string> }): Promise<Answer<T>>;
   bearer(userId: string, roles?: Role[]): string;
   sql<T = Record<string, unknown>>(query: string, params?: unknown[]): Promise<T[]>;
+  /** The sum of a Prometheus metric's samples on the service's `/metrics` whose labels include these; undefined when there is none. */
+  metric(name: string, labels?: Record<string, string>): Promise<number | undefined>;
   /** A digest of every row of the given tables (and the outbox's event ids), for "nothing was written". */
   snapshot(): Promise<Record<string, string>>;
   close(): Promise<void>;
+}
+
+/** Sums the samples of `name` in a Prometheus text exposition whose labels include `labels`. */
+export function metricValue(exposition: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  const samples = exposition
+    .split('\n')
+    .map((l) => /^([\w:]+)(?:\{(.*)\})? (\S+)$/.exec(l))
+    .filter((m): m is RegExpExecArray => m !== null && m[1] === name)
+    .filter((m) => {
+      const has = new Map([...(m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((l) => [l[1], l[2]]));
+      return Object.entries(labels).every(([k, v]) => has.get(k) === v);
+    });
+  return samples.length ? samples.reduce((n, m) => n + Number(m[3]), 0) : undefined;
 }
 
 export async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
@@ -101,6 +116,7 @@ export async function startServiceFixture<E extends ServiceEnv>(o: {
       const text = await res.text();
       return { status: res.status, body: text ? JSON.parse(text) : undefined, contentType: res.headers.get('content-type') };
     },
+    metric: async (name, labels) => metricValue(await (await fetch(`${svc.url}/metrics`)).text(), name, labels),
     snapshot: async () => {
       const digests = await Promise.all(
         rows.map(async ([t, q]) => [t!, (await sql<{ d: string }>(`select md5(coalesce(string_agg(r, '|' order by r), '')) as d from (${q}) x`))[0]!.d] as const),

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { TestTokenIssuer } from '@alphintra/testing';
 import type { Echo } from '../testing/fake-service';
 import { startTestGateway, type TestGateway } from '../testing/test-gateway';
-import { ROUTES } from './routes';
+import { ROUTES, UPSTREAM_PORTS } from './routes';
 
 describe('gateway routing', () => {
   let issuer: TestTokenIssuer;
@@ -28,6 +28,19 @@ describe('gateway routing', () => {
     const path = `/api/v1/${area}/some/path?limit=5&cursor=a%2Fb`;
     const echo = await echoOf(await call(path, { headers: issuer.bearer({ userId }) }));
     expect(echo).toMatchObject({ service, method: 'GET', url: path });
+  });
+
+  it.each(Object.keys(UPSTREAM_PORTS).filter((service) => service !== 'risk'))('routes /api/v1/admin/dead-letters/%s to that service, path and query unchanged', async (service) => {
+    const path = `/api/v1/admin/dead-letters/${service}/redrive?topic=t`;
+    const echo = await echoOf(await call(path, { method: 'POST', headers: { ...issuer.bearer({ userId }), 'content-type': 'application/json' }, body: '{"all":true}' }));
+    expect(echo).toMatchObject({ service, method: 'POST', url: path, body: '{"all":true}' });
+  });
+
+  it('routes the dead letters of no service that does not exist', async () => {
+    const before = Object.values(gw.services).reduce((n, s) => n + s.received.length, 0);
+    const res = await call('/api/v1/admin/dead-letters/payments', { headers: issuer.bearer({ userId }) });
+    expect(res.status).toBe(404);
+    expect(Object.values(gw.services).reduce((n, s) => n + s.received.length, 0)).toBe(before);
   });
 
   it('answers 503 problem+json for an area whose service is down', async () => {

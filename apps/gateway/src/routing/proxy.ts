@@ -8,14 +8,14 @@ import { bodyLimit } from './body-limit.hook';
 import { sendProblem, upstreamFailure } from './gateway.errors';
 import { upstreamHeaders } from './identity-headers';
 import { rateLimitOptions } from './rate-limit';
-import { ROUTES } from './routes';
+import { routePrefixes } from './routes';
 
 interface ApiOptions {
   env: GatewayEnv;
   verifier: TokenVerifier;
 }
 
-/** `/api/v1/<area>`: authenticate, rate-limit per caller, bound the body, then proxy to the owning service, path unchanged. */
+/** `/api/v1/<area>` (and the per-service admin prefixes): authenticate, rate-limit per caller, bound the body, then proxy to the owning service, path unchanged. */
 async function api(instance: FastifyInstance, { env, verifier }: ApiOptions): Promise<void> {
   instance.setErrorHandler(sendProblem);
   instance.addHook('onRequest', authenticate(verifier));
@@ -23,8 +23,7 @@ async function api(instance: FastifyInstance, { env, verifier }: ApiOptions): Pr
   const headersFor = upstreamHeaders(env.trustedProxyHops);
   // Registered after `authenticate`: its per-route hook runs once the caller is known.
   await instance.register(rateLimit, rateLimitOptions(env.rateLimit, env.trustedProxyHops));
-  for (const [area, service] of Object.entries(ROUTES)) {
-    const prefix = `/api/v1/${area}`;
+  for (const { prefix, service } of routePrefixes()) {
     await instance.register(proxy, {
       upstream: env.upstreams[service],
       prefix,

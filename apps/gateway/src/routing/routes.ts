@@ -33,8 +33,24 @@ export const ROUTES: Record<string, Upstream> = {
   notifications: 'notification',
 };
 
-/** The service that owns an `/api/v1/<area>/...` path, if the gateway routes it. */
+/** APIs every service serves for itself at `<prefix>/<service>` (the platform's admin API); also passed through unchanged. */
+export const PER_SERVICE_PREFIXES = ['/api/v1/admin/dead-letters'];
+
+/** Every path prefix the gateway proxies, and the service behind it. */
+export function routePrefixes(): { prefix: string; service: Upstream }[] {
+  const services = Object.keys(UPSTREAM_PORTS) as Upstream[];
+  return [
+    ...Object.entries(ROUTES).map(([area, service]) => ({ prefix: `/api/v1/${area}`, service })),
+    ...PER_SERVICE_PREFIXES.flatMap((p) => services.map((service) => ({ prefix: `${p}/${service}`, service }))),
+  ];
+}
+
+/** The service that owns an `/api/v1/<area>/...` (or `<per-service prefix>/<service>/...`) path, if the gateway routes it. */
 export function upstreamOf(path: string): Upstream | undefined {
+  for (const p of PER_SERVICE_PREFIXES) {
+    const own = path.startsWith(`${p}/`) ? /^[^/?#]+/.exec(path.slice(p.length + 1))?.[0] : undefined;
+    if (own !== undefined) return Object.hasOwn(UPSTREAM_PORTS, own) ? (own as Upstream) : undefined;
+  }
   const match = /^\/api\/v1\/([^/?#]+)/.exec(path);
   return match && Object.hasOwn(ROUTES, match[1]!) ? ROUTES[match[1]!] : undefined;
 }

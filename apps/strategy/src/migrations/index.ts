@@ -1,4 +1,4 @@
-import { messagingMigration } from '@alphintra/platform-messaging';
+import { deadLetterRedrivesMigration, messagingMigration } from '@alphintra/platform-messaging';
 import { MarketData } from './0002_market_data';
 import { FiltersAndScreeners } from './0003_filters_and_screeners';
 import { StrategiesAndBacktests } from './0004_strategies_and_backtests';
@@ -9,4 +9,5 @@ export const migrations = [
   { name: '0002_market_data', class: MarketData },
   { name: '0003_filters_and_screeners', class: FiltersAndScreeners },
   { name: '0004_strategies_and_backtests', class: StrategiesAndBacktests },
+  deadLetterRedrivesMigration('strategy_data'),
 ];

@@ -12,10 +12,11 @@ import {
   OrderSubmitted,
   PositionChanged,
   PriceUpdated,
+  TOPICS,
   type EventData,
 } from '@alphintra/contracts';
 import { Dec } from '@alphintra/money';
-import { startTradingService, type TradingServiceFixture } from '../testing/trading-service.fixture';
+import { startTradingService, until, type TradingServiceFixture } from '../testing/trading-service.fixture';
 
 const limitBuy = (o: Record<string, unknown> = {}) => ({ symbol: 'AAPL', side: 'buy', type: 'limit', quantity: '10', limitPrice: '100', timeInForce: 'day', ...o });
 const dec = (v: unknown) => new Dec(String(v));
@@ -121,6 +122,15 @@ describe('trading orders, the order saga and the portfolio', () => {
       const m = await place(randomUUID(), { symbol: 'MSFT', side: 'buy', type: 'market', quantity: '1', timeInForce: 'day' });
       expect(m.status).toBe(422);
       expect(m.body.code).toBe('ORDER.NO_PRICE');
+    });
+
+    it('answers 422 for a buy whose quantity times price no account can hold, writing nothing (was a 500)', async () => {
+      const before = await f.snapshot();
+      const huge = '99999999999999999999.99999999';
+      const r = await place(randomUUID(), limitBuy({ quantity: huge, limitPrice: huge }));
+      expect(r.status).toBe(422);
+      expect(r.body).toMatchObject({ code: 'ORDER.NOTIONAL_TOO_LARGE', errors: [{ path: 'quantity' }] });
+      expect(await f.snapshot()).toEqual(before);
     });
   });
 
@@ -317,6 +327,33 @@ describe('trading orders, the order saga and the portfolio', () => {
     expect((await f.api('GET', '/api/v1/orders?status=open', { as: u })).body.errors.map((e: { path: string }) => e.path)).toContain('status');
     expect((await f.api('GET', '/api/v1/orders/not-a-uuid', { as: u })).status).toBe(400);
     expect(await f.snapshot()).toEqual(before);
+  });
+
+  it('measures the order pipeline once per terminal order, by outcome, and reports its outbox and consumer', async () => {
+    const observed = async (outcome: string) => (await f.metric('order_pipeline_duration_seconds_count', { outcome })) ?? 0;
+    const [filled, rejected] = [await observed('filled'), await observed('rejected')];
+    const dave = randomUUID();
+    await deposit(dave, '10000');
+    const o = (await place(dave, limitBuy({ quantity: '2' }))).body;
+    await approve(o, dave);
+    const fill = report(o, dave, { quantity: '2', price: '99', cumulativeQuantity: '2' });
+    await execute(fill);
+    expect(await order(dave, o.id)).toMatchObject({ status: 'filled' });
+    await execute(fill); // the venue's report again: no second transition, no second observation
+    const x = (await place(dave, limitBuy({ quantity: '1' }))).body;
+    await f.consumed(
+      await f.publish(AssessmentRejected, x.id, { assessmentId: randomUUID(), orderId: x.id, userId: dave, rules: [{ rule: 'buying_power', passed: false, detail: 'short' }], reasons: ['no'], assessedAt: new Date().toISOString() }),
+    );
+    expect([await observed('filled'), await observed('rejected')]).toEqual([filled + 1, rejected + 1]);
+    expect(await f.metric('order_pipeline_duration_seconds_bucket', { outcome: 'filled', le: '+Inf' })).toBe(filled + 1);
+    expect(await f.metric('order_pipeline_duration_seconds_sum', { outcome: 'filled' })).toBeGreaterThan(0);
+
+    await until('the outbox to be published', async () => (await f.metric('outbox_pending_events', { service: 'trading' })) === 0);
+    const topic = f.svc.inst.topicPrefix + TOPICS.riskAssessment;
+    expect(await f.metric('events_consumed_total', { topic, outcome: 'handled' })).toBeGreaterThanOrEqual(3);
+    expect(await f.metric('events_consumed_total', { topic: f.svc.inst.topicPrefix + TOPICS.brokerExecution, outcome: 'handled' })).toBeGreaterThanOrEqual(2);
+    await until('no consumer lag on risk assessments', async () => (await f.metric('kafka_consumer_group_lag', { topic })) === 0);
+    expect(await f.metric('kafka_dead_letter_messages', { topic })).toBe(0);
   });
 
   it('answers 401 without a token', async () => {

@@ -1,4 +1,4 @@
-import { messagingMigration } from '@alphintra/platform-messaging';
+import { deadLetterRedrivesMigration, messagingMigration } from '@alphintra/platform-messaging';
 import { Profiles } from './0002_profiles';
 import { Replicas } from './0003_replicas';
 import { Watchlists } from './0004_watchlists';
@@ -11,4 +11,5 @@ export const migrations = [
   { name: '0003_replicas', class: Replicas },
   { name: '0004_watchlists', class: Watchlists },
   { name: '0005_screeners', class: Screeners },
+  deadLetterRedrivesMigration('user_data'),
 ];

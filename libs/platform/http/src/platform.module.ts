@@ -4,9 +4,22 @@ import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { schemaOf, serviceOrmConfig, type ServiceDatabaseConfig, type ServiceName, type ServiceOrmOptions } from '@alphintra/platform-database';
-import { createKafka, EventConsumer, KafkaProbe, OutboxPublisher, OutboxRelay, type EventHandler, type Kafka } from '@alphintra/platform-messaging';
+import {
+  consumerGroupOf,
+  createKafka,
+  DeadLetters,
+  EventConsumer,
+  KafkaOffsets,
+  KafkaProbe,
+  OutboxPublisher,
+  OutboxRelay,
+  type EventHandler,
+  type Kafka,
+} from '@alphintra/platform-messaging';
+import { deadLettersController } from './dead-letters.controller';
 import { HEALTH_CHECKS, HealthController, type HealthCheck } from './health';
 import { MetricsController } from './metrics';
+import { consumerObserver, registerMetricsSource, serviceMetricsSource, type MetricsSource } from './platform-metrics';
 
 /** A feature's Kafka entry point: a provider that lists the events it handles. */
 export interface EventHandlerSource {
@@ -36,11 +49,18 @@ interface Platform {
   env: ServiceRuntimeEnv;
 }
 
-/** Starts the outbox relay and the event consumer with the app, stops them before the ORM closes. */
+/**
+ * Starts the outbox relay and the event consumer with the app, stops them before the ORM closes;
+ * reports their metrics and holds the consumer group's dead letters.
+ */
 @Injectable()
-class MessagingLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+export class MessagingLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   relay?: OutboxRelay;
   consumer?: EventConsumer;
+  readonly deadLetters: DeadLetters;
+  private readonly offsets: KafkaOffsets;
+  private readonly metrics: MetricsSource;
+  private unregisterMetrics?: () => void;
 
   constructor(
     @Inject(PLATFORM) private readonly p: Platform,
@@ -48,10 +68,18 @@ class MessagingLifecycle implements OnApplicationBootstrap, OnApplicationShutdow
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly orm: MikroORM,
     private readonly moduleRef: ModuleRef,
-  ) {}
+  ) {
+    const schema = schemaOf(p.spec.service);
+    const groupId = consumerGroupOf(p.spec.service, p.env.KAFKA_TOPIC_PREFIX);
+    const topics = () => this.consumer?.topics ?? [];
+    this.offsets = new KafkaOffsets(kafka);
+    this.deadLetters = new DeadLetters({ kafka, orm, schema, groupId, topics, logger });
+    this.metrics = serviceMetricsSource({ service: p.spec.service, schema, groupId, orm, offsets: this.offsets, topics });
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     const { spec, env } = this.p;
+    this.unregisterMetrics = registerMetricsSource(this.metrics);
     const schema = schemaOf(spec.service);
     this.relay = new OutboxRelay({ connection: env.database.runtime, schema, kafka: this.kafka, logger: this.logger });
     await this.relay.start();
@@ -61,18 +89,22 @@ class MessagingLifecycle implements OnApplicationBootstrap, OnApplicationShutdow
         kafka: this.kafka,
         orm: this.orm,
         schema,
-        groupId: `${env.KAFKA_TOPIC_PREFIX}${spec.service}-service`,
+        groupId: consumerGroupOf(spec.service, env.KAFKA_TOPIC_PREFIX),
         topicPrefix: env.KAFKA_TOPIC_PREFIX,
         handlers,
         logger: this.logger,
+        observer: consumerObserver(consumerGroupOf(spec.service, env.KAFKA_TOPIC_PREFIX)),
       });
       await this.consumer.start();
     }
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.unregisterMetrics?.();
     await this.consumer?.stop();
     await this.relay?.stop();
+    await this.deadLetters.close();
+    await this.offsets.close();
   }
 }
 
@@ -108,13 +140,14 @@ export class PlatformModule {
           registerRequestContext: true,
         }),
       ],
-      controllers: [HealthController, MetricsController],
+      controllers: [HealthController, MetricsController, deadLettersController(spec.service)],
       providers: [
         { provide: PLATFORM, useValue: { spec, env } satisfies Platform },
         { provide: KAFKA, useValue: kafka },
         { provide: LOGGER, useValue: logger },
         { provide: OutboxPublisher, useValue: new OutboxPublisher(spec.service, schemaOf(spec.service), env.KAFKA_TOPIC_PREFIX) },
         MessagingLifecycle,
+        { provide: DeadLetters, inject: [MessagingLifecycle], useFactory: (m: MessagingLifecycle) => m.deadLetters },
         KafkaHealth,
         {
           provide: HEALTH_CHECKS,

@@ -10,6 +10,7 @@ const STATUS: Record<DomainErrorKind, number> = {
   conflict: 409,
   unprocessable: 422,
   rate_limited: 429,
+  unavailable: 503,
 };
 
 export interface ProblemDetails {

@@ -1,12 +1,19 @@
 import { Migration } from '@mikro-orm/migrations';
-import { messagingTablesSql } from './messaging.sql';
+import { deadLetterRedrivesSql, messagingTablesSql } from './messaging.sql';
 
-/** A service's first migration: its outbox and inbox, in its own schema. */
-export function messagingMigration(schema: string): { name: string; class: new (...args: never[]) => Migration } {
-  class CreateOutboxAndInbox extends Migration {
+type NamedMigration = { name: string; class: new (...args: never[]) => Migration };
+
+const migrationOf = (name: string, sql: string[]): NamedMigration => {
+  class MessagingMigration extends Migration {
     override async up(): Promise<void> {
-      for (const sql of messagingTablesSql(schema)) this.addSql(sql);
+      for (const statement of sql) this.addSql(statement);
     }
   }
-  return { name: '0001_outbox_inbox', class: CreateOutboxAndInbox };
-}
+  return { name, class: MessagingMigration };
+};
+
+/** A service's first migration: its outbox and inbox, in its own schema. */
+export const messagingMigration = (schema: string): NamedMigration => migrationOf('0001_outbox_inbox', messagingTablesSql(schema));
+
+/** The record of redriven dead letters; each service lists it after its own migrations of the time. */
+export const deadLetterRedrivesMigration = (schema: string): NamedMigration => migrationOf('messaging_0002_dead_letter_redrives', deadLetterRedrivesSql(schema));

@@ -25,3 +25,17 @@ export const messagingTablesSql = (schema: string): string[] => [
      primary key ("event_id", "consumer")
    )`,
 ];
+
+/** Dead letters published again, one row per `.dlq` message, so a second redrive publishes nothing. */
+export const deadLetterRedrivesSql = (schema: string): string[] => [
+  `create table if not exists "${schema}"."dead_letter_redrive" (
+     "dlq_topic" text not null,
+     "dlq_partition" int not null,
+     "dlq_offset" bigint not null,
+     "topic" text not null,
+     "event_id" text,
+     "redriven_by" text not null,
+     "redriven_at" timestamptz not null default now(),
+     primary key ("dlq_topic", "dlq_partition", "dlq_offset")
+   )`,
+];
