@@ -1,12 +1,14 @@
 /**
  * Events/s through outbox → relay → Kafka → inbox consumer, against raw kafkajs produce →
- * consume of the same payloads, in one run on the same PostgreSQL and Kafka.
+ * consume of the same payloads, in one run on the same PostgreSQL and Kafka. With
+ * OTEL_EXPORTER_OTLP_ENDPOINT set, traced as the services are (a span per outbox write and per event handled).
  *   node dist/bench/outbox-throughput.js [events=20000]
  */
 import { randomBytes } from 'node:crypto';
 import { ProbeRecorded } from '@alphintra/contracts';
 import { pgUrl, startInfra } from '@alphintra/devinfra';
 import { migrateService, openOrm, schemaOf } from '@alphintra/platform-database';
+import { flushTracing, loadTracingEnv, startTracing } from '@alphintra/platform-http';
 import { createKafka, EventConsumer, messagingMigration, onEvent, OutboxPublisher, OutboxRelay, silentLogger } from '@alphintra/platform-messaging';
 import { createTestTopics, provisionTestInstallation, testInfra } from '@alphintra/testing';
 import { rawKafkaRoundTrip } from './raw-kafka';
@@ -16,6 +18,7 @@ const KEYS = 100;
 const TX_SIZE = 100;
 
 async function main(): Promise<void> {
+  await startTracing('bench', loadTracingEnv());
   const infra = await startInfra({ name: 'bench', pgPort: 57_432, kafkaPort: 57_092, durable: true }, 'local');
   process.env.ALPHINTRA_PG_URL = pgUrl(infra.postgres);
   process.env.ALPHINTRA_KAFKA_BROKERS = infra.kafka.brokers.join(',');
@@ -80,6 +83,7 @@ async function main(): Promise<void> {
     console.log(`raw kafkajs produce → consume:            ${rawRate.toFixed(0).padStart(7)} events/s (${raw.ms.toFixed(0)} ms)`);
     console.log(`outbox → relay → Kafka → inbox consumer:  ${outboxRate.toFixed(0).padStart(7)} events/s (${outboxMs.toFixed(0)} ms; outbox writes took ${written.toFixed(0)} ms in ${N / TX_SIZE} transactions)`);
     console.log(`ratio outbox / raw: ${(outboxRate / rawRate).toFixed(2)}`);
+    await flushTracing();
   } finally {
     await infra.stop();
   }

@@ -6,6 +6,7 @@ import { migrateService, serviceDatabaseEnv, type ServiceName } from '@alphintra
 import { createHttpApp, listen } from './bootstrap';
 import { createLogger } from './logger';
 import { PlatformModule, type ServiceRuntimeEnv, type ServiceSpec } from './platform.module';
+import { loadTracingEnv, startTracing, type TracingConfig } from './tracing';
 
 export interface ServiceEnv extends ServiceRuntimeEnv {
   HOST: string;
@@ -49,8 +50,10 @@ export async function createServiceApp(spec: ServiceSpec, feature: Type | Dynami
 /** The whole `main.ts` of a service: `migrate` runs its migrations as the owner role and exits. */
 export async function runService(spec: ServiceSpec, feature: Type | DynamicModule, loadEnvOf: () => ServiceEnv, argv = process.argv.slice(2)): Promise<void> {
   let env: ServiceEnv;
+  let tracing: TracingConfig | undefined;
   try {
     env = loadEnvOf();
+    tracing = loadTracingEnv();
   } catch (e) {
     process.stderr.write(`${spec.service}: ${(e as Error).message}\n`);
     process.exit(78); // EX_CONFIG
@@ -65,6 +68,7 @@ export async function runService(spec: ServiceSpec, feature: Type | DynamicModul
     logger.info({ applied }, `${spec.service} migrations up to date`);
     return;
   }
+  await startTracing(spec.service, tracing, logger);
   const app = await createServiceApp(spec, feature, env);
   await listen(app, { host: env.HOST, port: env.PORT, logger, name: spec.service });
 }

@@ -12,7 +12,9 @@ export interface CloudEvent<T = unknown> {
   time: string;
   data: T;
   correlationId?: string;
+  /** W3C trace context of the span that created the event (CloudEvents distributed-tracing extension). */
   traceparent?: string;
+  tracestate?: string;
 }
 
 export class MalformedEventError extends Error {
@@ -56,6 +58,7 @@ export function toHeaders(e: CloudEvent): Record<string, string> {
   };
   if (e.correlationId) h.ce_correlationid = e.correlationId;
   if (e.traceparent) h.traceparent = e.traceparent;
+  if (e.tracestate) h.tracestate = e.tracestate;
   return h;
 }
 
@@ -92,5 +95,6 @@ export function fromMessage(m: Pick<KafkaMessage, 'headers' | 'value'>): CloudEv
     data,
     correlationId: str(m.headers, 'ce_correlationid'),
     traceparent: str(m.headers, 'traceparent'),
+    tracestate: str(m.headers, 'tracestate'),
   };
 }

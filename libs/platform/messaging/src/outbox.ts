@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EventContract, EventData } from '@alphintra/contracts';
 import { newEvent, toHeaders, type CloudEvent } from './envelope';
+import { inCreateSpan } from './tracing';
 
 export const OUTBOX_SHARDS = 16;
 
@@ -22,7 +23,8 @@ export interface RecordOptions {
 
 /**
  * Writes outgoing events into the service's outbox, inside the caller's transaction,
- * so the state change and its event commit together or not at all.
+ * so the state change and its event commit together or not at all. Each event carries the
+ * trace context of a producer span under whatever span is active, for the relay to send on.
  */
 export class OutboxPublisher {
   constructor(
@@ -43,25 +45,29 @@ export class OutboxPublisher {
     o: RecordOptions = {},
   ): Promise<CloudEvent[]> {
     if (!em.isInTransaction()) throw new Error('OutboxPublisher.record must run inside the transaction of the state change');
-    const events = items.map((i) => newEvent(contract, `/alphintra/${this.source}`, i.subject, i.data, o));
-    if (events.length === 0) return events;
-    // Kysely binds real parameters (em.execute would format every value into the SQL text).
-    await em
-      .getKysely<OutboxDb>()
-      .withSchema(this.schema)
-      .insertInto('outbox')
-      .values(
-        events.map((e) => ({
-          event_id: e.id,
-          topic: this.topicPrefix + contract.topic,
-          aggregate_key: e.subject,
-          shard: shardOf(e.subject),
-          event_type: e.type,
-          headers: JSON.stringify(toHeaders(e)),
-          payload: JSON.stringify(e.data),
-        })),
-      )
-      .execute();
-    return events;
+    const created = items.map((i) => newEvent(contract, `/alphintra/${this.source}`, i.subject, i.data, o));
+    if (created.length === 0) return created;
+    const topic = this.topicPrefix + contract.topic;
+    return inCreateSpan(topic, created, async (tc) => {
+      const events = created.map((e) => (e.traceparent ? e : { ...e, ...tc }));
+      // Kysely binds real parameters (em.execute would format every value into the SQL text).
+      await em
+        .getKysely<OutboxDb>()
+        .withSchema(this.schema)
+        .insertInto('outbox')
+        .values(
+          events.map((e) => ({
+            event_id: e.id,
+            topic,
+            aggregate_key: e.subject,
+            shard: shardOf(e.subject),
+            event_type: e.type,
+            headers: JSON.stringify(toHeaders(e)),
+            payload: JSON.stringify(e.data),
+          })),
+        )
+        .execute();
+      return events;
+    });
   }
 }
