@@ -70,6 +70,8 @@ export function envOf(app: AppName, p: PlatformEnv): NodeJS.ProcessEnv {
     BROKER_KEK: p.secrets.keys.brokerKek,
     BROKER_KEK_ID: 'local-1',
     NOTIFICATION_WEBHOOK_SECRET: p.secrets.keys.webhookSecret,
+    // local development delivers webhooks to receivers on this machine (ADR 0004)
+    NOTIFICATION_WEBHOOK_ALLOW_PRIVATE: 'true',
     STRATEGY_URL: `http://127.0.0.1:${port('strategy')}`,
     ...p.extra,
   };
@@ -130,12 +132,18 @@ export function readable(line: string): string {
   }
 }
 
-/** Starts an app as a child process with its output prefixed by its name. */
-export function startApp(app: AppName, env: NodeJS.ProcessEnv, index: number, write: (l: string) => void = (l) => process.stdout.write(l)): ChildProcess {
+/** Starts an app as a child process with its output prefixed by its name; `raw` gets each line as the app wrote it. */
+export function startApp(
+  app: AppName,
+  env: NodeJS.ProcessEnv,
+  index: number,
+  write: (l: string) => void = (l) => process.stdout.write(l),
+  raw?: (line: string) => void,
+): ChildProcess {
   const child = spawn(process.execPath, [mainOf(app)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const prefix = `\x1b[${COLORS[index % COLORS.length]}m${app.padEnd(12)}\x1b[0m| `;
   for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream }).on('line', (l) => write(`${prefix}${readable(l)}\n`));
+    createInterface({ input: stream }).on('line', (l) => (raw?.(l), write(`${prefix}${readable(l)}\n`)));
   }
   return child;
 }

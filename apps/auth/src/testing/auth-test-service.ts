@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { fromMessage, type CloudEvent } from '@alphintra/platform-messaging';
-import { startTestService, testKafka, uniqueId, type TestService } from '@alphintra/testing';
+import { registerSecret, startTestService, testKafka, uniqueId, type TestService } from '@alphintra/testing';
 import { AppModule, spec } from '../app.module';
 import { loadEnv, type AuthServiceEnv } from '../env';
 
@@ -42,8 +42,10 @@ export class AuthTestService {
     });
     await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
     const jwksUrl = `http://127.0.0.1:${(relay.address() as AddressInfo).port}/jwks.json`;
+    const kek = randomBytes(32).toString('base64');
+    registerSecret(kek, extraEnv.AUTH_KEY_ENCRYPTION_KEY, extraEnv.AUTH_BOOTSTRAP_ADMIN_PASSWORD);
     const svc = await startTestService(spec, AppModule, loadEnv, {
-      AUTH_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      AUTH_KEY_ENCRYPTION_KEY: kek,
       AUTH_JWKS_URL: jwksUrl,
       ...extraEnv,
     });
@@ -61,13 +63,18 @@ export class AuthTestService {
     await this.svc.close();
   }
 
+  /** Passwords and tokens sent or answered are recorded for the log scan (`registerSecret`). */
   async call<T = Record<string, unknown>>(method: string, path: string, o: CallOptions = {}): Promise<Reply<T>> {
+    const sent = (o.body ?? {}) as Record<string, unknown>;
+    registerSecret(o.token, ...[sent.password, sent.refreshToken].filter((v): v is string => typeof v === 'string'));
     const headers: Record<string, string> = { 'x-forwarded-for': o.ip ?? '203.0.113.1' };
     if (o.body !== undefined) headers['content-type'] = 'application/json';
     if (o.token) headers.authorization = `Bearer ${o.token}`;
     const r = await fetch(`${this.svc.url}/api/v1/auth${path}`, { method, headers, body: o.body === undefined ? undefined : JSON.stringify(o.body) });
     const text = await r.text();
-    return { status: r.status, headers: r.headers, body: text ? JSON.parse(text) : undefined };
+    const body = text ? JSON.parse(text) : undefined;
+    if (body && typeof body === 'object') registerSecret(body.accessToken, body.refreshToken);
+    return { status: r.status, headers: r.headers, body };
   }
 
   post<T = Record<string, unknown>>(path: string, body: unknown, o: Omit<CallOptions, 'body'> = {}) {

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { OrderCancelRequested, OrderRouted, PriceUpdated, type EventData } from '@alphintra/contracts';
-import { ExecutionService } from './execution.service';
+import { ReconciliationService } from '../reconciliation/reconciliation.service';
 import { startBrokerService, until, type BrokerServiceFixture } from '../testing/broker-service.fixture';
 
 let seq = 0;
@@ -186,7 +186,7 @@ describe('paper venue across a restart', () => {
     await f.executionsFor(market.orderId);
 
     await f.restart();
-    const rec = await f.app.get(ExecutionService).reconcile();
+    const rec = await f.app.get(ReconciliationService).request();
     expect(rec.orders).toEqual([expect.objectContaining({ orderId: limit.orderId, status: 'open', cumulativeQuantity: '0', fills: 0 })]);
 
     // The same routed orders again after the restart: nothing new.

@@ -5,7 +5,16 @@ import { TOPICS, type EventContract, type EventData } from '@alphintra/contracts
 import { migrateService } from '@alphintra/platform-database';
 import { createServiceApp } from '@alphintra/platform-http';
 import { createKafka, fromMessage, newEvent, toHeaders, type CloudEvent } from '@alphintra/platform-messaging';
-import { createTestTopics, provisionTestInstallation, TestTokenIssuer, until, type TestInstallation, type TestPrincipal } from '@alphintra/testing';
+import {
+  createTestTopics,
+  provisionTestInstallation,
+  registerSecret,
+  registerSecrets,
+  TestTokenIssuer,
+  until,
+  type TestInstallation,
+  type TestPrincipal,
+} from '@alphintra/testing';
 import { AppModule, spec } from '../app.module';
 import { loadEnv, type BrokerEnv } from '../env';
 
@@ -45,6 +54,8 @@ export interface BrokerServiceFixture {
   consumed(eventId: string): Promise<void>;
   /** broker.execution.reported events seen on the installation's topic so far. */
   executionEvents: CloudEvent[];
+  /** broker.reconciliation.requested events seen so far. */
+  reconciliationRequests: CloudEvent[];
   executionsFor(orderId: string, n?: number): Promise<Execution[]>;
   api<T = Json>(method: string, path: string, o?: { as?: string; roles?: Role[]; body?: unknown }): Promise<Answer<T>>;
   sql<T = Record<string, unknown>>(query: string, params?: unknown[]): Promise<T[]>;
@@ -55,12 +66,18 @@ export interface BrokerServiceFixture {
 
 export { until };
 
-export const testKek = () => randomBytes(32).toString('base64');
+/** A key-encryption key, recorded for the log scan. */
+export const testKek = () => {
+  const kek = randomBytes(32).toString('base64');
+  registerSecret(kek);
+  return kek;
+};
 
 export async function startBrokerService(extraEnv: Record<string, string> = {}): Promise<BrokerServiceFixture> {
   const issuer = await TestTokenIssuer.start();
   const inst = await provisionTestInstallation('separate', ['broker']);
   await createTestTopics(inst.topicPrefix);
+  registerSecret(extraEnv.BROKER_KEK, extraEnv.BROKER_KEK_PREVIOUS);
   const baseEnv = { ...inst.envFor('broker'), PORT: '1', ...issuer.env, BROKER_KEK: testKek(), ...extraEnv };
   let env = loadEnv(baseEnv);
   await migrateService({ ...spec, connection: env.database.owner! });
@@ -79,8 +96,11 @@ export async function startBrokerService(extraEnv: Record<string, string> = {}):
   const executionEvents: CloudEvent[] = [];
   const consumer = kafka.consumer({ groupId: `broker-test-${randomUUID()}` });
   await consumer.connect();
-  await consumer.subscribe({ topic: inst.topicPrefix + TOPICS.brokerExecution, fromBeginning: true });
-  await consumer.run({ eachMessage: async ({ message }) => void executionEvents.push(fromMessage(message)) });
+  const reconciliationRequests: CloudEvent[] = [];
+  await consumer.subscribe({ topics: [inst.topicPrefix + TOPICS.brokerExecution, inst.topicPrefix + TOPICS.brokerReconciliation], fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ topic, message }) => void (topic === inst.topicPrefix + TOPICS.brokerExecution ? executionEvents : reconciliationRequests).push(fromMessage(message)),
+  });
 
   const sql = <T>(q: string, params: unknown[] = []) => running.app.get(MikroORM).em.fork().execute<T[]>(q, params);
   const f: BrokerServiceFixture = {
@@ -96,6 +116,7 @@ export async function startBrokerService(extraEnv: Record<string, string> = {}):
     inst,
     sql,
     executionEvents,
+    reconciliationRequests,
     executionsFor: async (orderId, n = 1) => {
       const of = () => executionEvents.filter((e) => (e.data as Execution).orderId === orderId).map((e) => e.data as Execution);
       await until(`${n} execution report(s) of order ${orderId}`, () => of().length >= n);
@@ -108,6 +129,7 @@ export async function startBrokerService(extraEnv: Record<string, string> = {}):
     },
     consumed: (eventId) => until(`event ${eventId} to be consumed`, async () => (await sql(`select 1 from "broker_data"."inbox" where "event_id" = ?`, [eventId])).length > 0),
     api: async (method, path, o = {}) => {
+      registerSecrets((o.body as { credentials?: unknown } | undefined)?.credentials);
       const headers: Record<string, string> = o.as ? issuer.bearer({ userId: o.as, roles: o.roles ?? ['trader'] }) : {};
       if (o.body !== undefined) headers['content-type'] = 'application/json';
       const res = await fetch(running.url + path, { method, headers, body: o.body === undefined ? undefined : JSON.stringify(o.body) });
@@ -115,6 +137,7 @@ export async function startBrokerService(extraEnv: Record<string, string> = {}):
       return { status: res.status, body: text ? JSON.parse(text) : undefined, text };
     },
     restart: async (more = {}) => {
+      registerSecret(more.BROKER_KEK, more.BROKER_KEK_PREVIOUS);
       await running.app.close();
       env = loadEnv({ ...baseEnv, ...more });
       running = await boot(env);

@@ -3,11 +3,12 @@ import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import { LogController } from 'fastify';
+import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { PinoNestLogger } from './logger';
 import { instrumentHttp } from './metrics';
-import { ProblemDetailsFilter } from './problem.filter';
+import { problem, ProblemDetailsFilter } from './problem.filter';
+import { traceRequests } from './tracing';
 
 export interface HttpOptions {
   name: string;
@@ -21,15 +22,48 @@ export interface HttpOptions {
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
+/** Probes and scrapes, which would drown the access log. */
+const UNLOGGED = /^\/(health|metrics)(\/|\?|$)/;
+
+/**
+ * One access-log line per request, at info, when it completes: method, path (never the query
+ * string), status and time, with the request id. Headers and bodies are never logged.
+ */
+class AccessLog extends LogController {
+  constructor() {
+    super({ disableRequestLogging: (req) => UNLOGGED.test(req.url) });
+  }
+
+  override incomingRequest(): void {}
+
+  override requestCompleted(error: Error | null | undefined, req: FastifyRequest, reply: FastifyReply): void {
+    if (this.isLogDisabled(req)) return;
+    const entry = { method: req.method, path: req.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) };
+    if (error) reply.log.error({ ...entry, err: error }, 'request errored');
+    else reply.log.info(entry, 'request completed');
+  }
+}
+
 export function fastifyAdapter(o: Pick<HttpOptions, 'name' | 'logger' | 'bodyLimitBytes'>): FastifyAdapter {
   return new FastifyAdapter({
     loggerInstance: o.logger as never,
-    logController: new LogController({ disableRequestLogging: true }),
+    logController: new AccessLog(),
     requestIdHeader: REQUEST_ID_HEADER,
     genReqId: () => randomUUID(),
     bodyLimit: o.bodyLimitBytes ?? 1_048_576,
     trustProxy: true,
+    frameworkErrors: routerProblem,
   });
+}
+
+/**
+ * What the router refuses before any route runs (an overlong path parameter: 414; a malformed
+ * URL: 400) as problem+json like every other error, not Fastify's own JSON (fuzzing found it).
+ */
+function routerProblem(error: Error & { statusCode?: number; code?: string }, req: FastifyRequest, reply: FastifyReply): void {
+  const status = error.statusCode ?? 400;
+  const detail = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path parameter is longer than 100 characters.' : 'The URL is not valid.';
+  void reply.status(status).type('application/problem+json').send(problem(status, detail, { code: error.code, instance: req.url.split('?')[0] }));
 }
 
 /** Builds (does not listen) a service's HTTP app: Fastify, problem details, request ids, metrics, OpenAPI. */
@@ -41,6 +75,7 @@ export async function createHttpApp(module: Type | DynamicModule, o: HttpOptions
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onSend', async (req, reply) => void reply.header(REQUEST_ID_HEADER, req.id));
   instrumentHttp(fastify);
+  traceRequests(fastify);
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks();
   await o.configure?.(app);

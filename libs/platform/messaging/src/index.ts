@@ -8,3 +8,7 @@ export * from './logger';
 export * from './messaging.sql';
 export * from './messaging.migration';
 export * from './kafka-probe';
+export * from './consumer-group';
+export * from './kafka-offsets';
+export * from './dead-letters';
+export * from './span-reader';
