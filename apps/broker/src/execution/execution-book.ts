@@ -70,18 +70,16 @@ export class ExecutionBook {
     const fillPrice = r.kind === 'fill' ? formatDecimal(r.price) : null;
     const reason = r.kind === 'fill' ? null : (r.reason ?? null);
 
+    // The execution and the venue order's new state, in one statement.
     await query(
       em,
-      `insert into "broker_data"."execution" ("id", "venue_order_id", "order_id", "kind", "quantity", "price", "cumulative_quantity", "leaves_quantity", "reason", "reported_at")
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [executionId, vo.id, vo.orderId, r.kind, fillQuantity, fillPrice, formatDecimal(cumulative), formatDecimal(leaves), reason, reportedAt.toISOString()],
+      `with execution as (
+         insert into "broker_data"."execution" ("id", "venue_order_id", "order_id", "kind", "quantity", "price", "cumulative_quantity", "leaves_quantity", "reason", "reported_at")
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+       )
+       update "broker_data"."venue_order" set "status" = $11, "cumulative_quantity" = $7, "updated_at" = $10 where "id" = $2`,
+      [executionId, vo.id, vo.orderId, r.kind, fillQuantity, fillPrice, formatDecimal(cumulative), formatDecimal(leaves), reason, reportedAt.toISOString(), status],
     );
-    await query(em, `update "broker_data"."venue_order" set "status" = $2, "cumulative_quantity" = $3, "updated_at" = $4 where "id" = $1`, [
-      vo.id,
-      status,
-      formatDecimal(cumulative),
-      reportedAt.toISOString(),
-    ]);
     vo.status = status;
     vo.cumulativeQuantity = formatDecimal(cumulative);
     await this.outbox.record(em, ExecutionReported, vo.orderId, {

@@ -3,13 +3,15 @@ import { EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
 import { AssessmentApproved, AssessmentRejected, type EventData, type OrderSubmitted } from '@alphintra/contracts';
 import type { Principal } from '@alphintra/platform-auth';
 import { OutboxPublisher } from '@alphintra/platform-messaging';
-import { uuidv7 } from '@alphintra/platform-database';
+import { TextArrayType, uuidv7 } from '@alphintra/platform-database';
 import { pageOf } from '@alphintra/platform-http';
-import { ComplianceLog } from '../compliance/compliance-log';
+import { COMPLIANCE_LOG_LOCK, ComplianceLog } from '../compliance/compliance-log';
 import { LimitsService } from '../limits/limits.service';
 import { assessmentView, type AssessmentsQuery } from './dto/assessments.dto';
 import { RiskAssessment } from './risk-assessment.entity';
 import { evaluate } from './rules';
+
+const TEXT_ARRAY = new TextArrayType();
 
 /** The risk service itself, as the actor of the log entries of its decisions. */
 export const RISK_ACTOR = 'risk-service';
@@ -30,44 +32,61 @@ export class AssessmentsService {
    */
   async assess(o: EventData<typeof OrderSubmitted>, em: EntityManager): Promise<void> {
     // Every assessment appends to the compliance log: its lock first, then the account's (whose
-    // counts must not race between two of its orders on different partitions).
-    await this.log.lock(em);
-    await em.execute(`select pg_advisory_xact_lock(hashtext(?))`, [`risk:account:${o.userId}`]);
-    const [done] = await em.execute<unknown[]>(`select 1 from "risk_data"."risk_assessment" where "order_id" = ?`, [o.orderId]);
-    if (done) return;
-
-    const submittedAt = new Date(o.submittedAt);
-    await em.execute(`insert into "risk_data"."order_track" ("order_id", "user_id", "submitted_at") values (?, ?, ?) on conflict ("order_id") do nothing`, [
-      o.orderId,
-      o.userId,
-      submittedAt.toISOString(),
-    ]);
-    const [counts] = await em.execute<{ open: string; today: string }[]>(
-      `select count(*) filter (where "open")::text as "open",
-              count(*) filter (where "submitted_at" >= date_trunc('day', ?::timestamptz at time zone 'UTC') at time zone 'UTC'
-                                 and "submitted_at" < (date_trunc('day', ?::timestamptz at time zone 'UTC') + interval '1 day') at time zone 'UTC')::text as "today"
-       from "risk_data"."order_track" where "user_id" = ? and "order_id" <> ?`,
-      [submittedAt.toISOString(), submittedAt.toISOString(), o.userId, o.orderId],
+    // counts must not race between two of its orders on different partitions). The reads come
+    // after, in statements of their own, so their snapshots see what the last holder committed.
+    await em.execute(`select pg_advisory_xact_lock(?), pg_advisory_xact_lock(hashtext(?))`, [COMPLIANCE_LOG_LOCK, `risk:account:${o.userId}`]);
+    const submittedAt = new Date(o.submittedAt).toISOString();
+    // One round trip for every fact the rules need (the order's own track row is not among them).
+    const [facts] = await em.execute<{ done: boolean; open: string; today: string; quantity: string | null; blacklisted: boolean; reason: string | null }[]>(
+      `select exists (select 1 from "risk_data"."risk_assessment" where "order_id" = ?) as "done",
+              t."open", t."today",
+              (select "quantity"::text from "risk_data"."exposure" where "user_id" = ? and "symbol" = ?) as "quantity",
+              b."symbol" is not null as "blacklisted", b."reason"
+       from (select count(*) filter (where "open")::text as "open",
+                    count(*) filter (where "submitted_at" >= date_trunc('day', ?::timestamptz at time zone 'UTC') at time zone 'UTC'
+                                       and "submitted_at" < (date_trunc('day', ?::timestamptz at time zone 'UTC') + interval '1 day') at time zone 'UTC')::text as "today"
+             from "risk_data"."order_track" where "user_id" = ? and "order_id" <> ?) t
+       left join "risk_data"."blacklist_ref" b on b."symbol" = ? and b."blacklisted"`,
+      [o.orderId, o.userId, o.symbol, submittedAt, submittedAt, o.userId, o.orderId, o.symbol],
     );
-    const [position] = await em.execute<{ quantity: string }[]>(`select "quantity"::text as "quantity" from "risk_data"."exposure" where "user_id" = ? and "symbol" = ?`, [o.userId, o.symbol]);
-    const [black] = await em.execute<{ reason: string | null }[]>(`select "reason" from "risk_data"."blacklist_ref" where "symbol" = ? and "blacklisted"`, [o.symbol]);
+    if (facts!.done) return;
 
     const outcome = evaluate({
       order: o,
       limits: await this.limits.effective(em, o.userId),
-      positionQuantity: position?.quantity ?? '0',
-      openOrders: Number(counts!.open),
-      ordersToday: Number(counts!.today),
-      blacklisted: black ?? null,
+      positionQuantity: facts!.quantity ?? '0',
+      openOrders: Number(facts!.open),
+      ordersToday: Number(facts!.today),
+      blacklisted: facts!.blacklisted ? { reason: facts!.reason } : null,
     });
 
     const assessedAt = new Date();
     const assessmentId = uuidv7(assessedAt.getTime());
     const decision = outcome.approved ? 'approved' : 'rejected';
-    em.create(RiskAssessment, { id: assessmentId, orderId: o.orderId, userId: o.userId, symbol: o.symbol, decision, rules: outcome.rules, reasons: outcome.reasons, assessedAt });
-    await em.flush();
-    // A rejected order will never be open; trading's own trading.order.rejected later changes nothing more.
-    if (!outcome.approved) await em.execute(`update "risk_data"."order_track" set "open" = false, "closed_by" = 'risk.assessment.rejected' where "order_id" = ?`, [o.orderId]);
+    // The order's track row (a rejected order will never be open; trading's own
+    // trading.order.rejected later changes nothing more) and the assessment, in one statement.
+    await em.execute(
+      `with track as (
+         insert into "risk_data"."order_track" ("order_id", "user_id", "submitted_at", "open", "closed_by") values (?, ?, ?, ?, ?)
+         on conflict ("order_id") do update set "open" = "order_track"."open" and excluded."open", "closed_by" = coalesce("order_track"."closed_by", excluded."closed_by")
+       )
+       insert into "risk_data"."risk_assessment" ("id", "order_id", "user_id", "symbol", "decision", "rules", "reasons", "assessed_at") values (?, ?, ?, ?, ?, ?::jsonb, ?::text[], ?)`,
+      [
+        o.orderId,
+        o.userId,
+        submittedAt,
+        outcome.approved,
+        outcome.approved ? null : 'risk.assessment.rejected',
+        assessmentId,
+        o.orderId,
+        o.userId,
+        o.symbol,
+        decision,
+        JSON.stringify(outcome.rules),
+        TEXT_ARRAY.convertToDatabaseValue(outcome.reasons),
+        assessedAt.toISOString(),
+      ],
+    );
 
     const base = { assessmentId, orderId: o.orderId, userId: o.userId, rules: outcome.rules, assessedAt: assessedAt.toISOString() };
     if (outcome.approved) await this.outbox.record(em, AssessmentApproved, o.orderId, base);

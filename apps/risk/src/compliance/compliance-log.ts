@@ -47,12 +47,16 @@ export class ComplianceLog {
 
   async append(em: EntityManager, e: LogEntryInput): Promise<StoredEntry> {
     if (!em.isInTransaction()) throw new Error('ComplianceLog.append must run inside the transaction of the change it records');
+    // Taken again (a no-op for a caller already holding it) and in a statement of its own: the
+    // read below must start after the lock is held to see the last holder's row.
     await this.lock(em);
-    const [last] = await em.execute<{ hash: string }[]>(`select "hash" from "risk_data"."compliance_log" order by "seq" desc limit 1`);
-    const [{ seq }] = (await em.execute<{ seq: string }[]>(`select nextval(pg_get_serial_sequence('"risk_data"."compliance_log"', 'seq'))::text as "seq"`)) as [{ seq: string }];
+    const [{ seq, last_hash }] = (await em.execute<{ seq: string; last_hash: string | null }[]>(
+      `select nextval(pg_get_serial_sequence('"risk_data"."compliance_log"', 'seq'))::text as "seq",
+              (select "hash" from "risk_data"."compliance_log" order by "seq" desc limit 1) as "last_hash"`,
+    )) as [{ seq: string; last_hash: string | null }];
     // Milliseconds, so the time reads back exactly as it was hashed.
     const at = new Date();
-    const prevHash = last?.hash ?? GENESIS_HASH;
+    const prevHash = last_hash ?? GENESIS_HASH;
     const payload = JSON.parse(JSON.stringify(e.payload)) as Record<string, unknown>;
     const hash = entryHash(prevHash, { seq, at, ...e, payload });
     await em.execute(

@@ -33,10 +33,19 @@ export interface TransitionRow {
   reason: string | null;
 }
 
-export async function orderRow(em: EntityManager, id: string, o: { userId?: string; lock?: boolean } = {}): Promise<OrderRow | undefined> {
-  const [row] = await em.execute<OrderRow[]>(
-    `select * from "trading_data"."order" where "id" = ?${o.userId ? ' and "user_id" = ?' : ''}${o.lock ? ' for update' : ''}`,
-    o.userId ? [id, o.userId] : [id],
+/**
+ * An order row; with `executionId`, also whether that venue execution is already booked
+ * (`execution_seen`), in the same round trip.
+ */
+export async function orderRow(
+  em: EntityManager,
+  id: string,
+  o: { userId?: string; lock?: boolean; executionId?: string } = {},
+): Promise<(OrderRow & { execution_seen?: boolean }) | undefined> {
+  const seen = o.executionId ? `, exists (select 1 from "trading_data"."execution" where "execution_id" = ?) as "execution_seen"` : '';
+  const [row] = await em.execute<(OrderRow & { execution_seen?: boolean })[]>(
+    `select *${seen} from "trading_data"."order" where "id" = ?${o.userId ? ' and "user_id" = ?' : ''}${o.lock ? ' for update' : ''}`,
+    [...(o.executionId ? [o.executionId] : []), id, ...(o.userId ? [o.userId] : [])],
   );
   return row;
 }

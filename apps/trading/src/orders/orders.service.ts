@@ -6,14 +6,14 @@ import { Dec, parseDecimal } from '@alphintra/money';
 import { uuidv7 } from '@alphintra/platform-database';
 import { PLATFORM, pageOf } from '@alphintra/platform-http';
 import { OutboxPublisher } from '@alphintra/platform-messaging';
-import { violates } from '../common/constraint';
+import { overflows, violates } from '../common/constraint';
 import { wire } from '../common/decimal';
 import type { TradingEnv } from '../env';
 import type { OrderBody, OrdersQuery } from './dto/orders.dto';
 import { OrderLifecycle } from './order-lifecycle';
 import { historyOf, orderFacts, orderRow, orderView, type OrderRow } from './order-row';
 import { isTerminal } from './order-state';
-import { DelistedSymbolError, IdempotencyKeyReusedError, NoPriceError, OrderNotCancellableError, OrderNotFoundError, UnknownSymbolError } from './orders.errors';
+import { DelistedSymbolError, IdempotencyKeyReusedError, NoPriceError, NotionalTooLargeError, OrderNotCancellableError, OrderNotFoundError, UnknownSymbolError } from './orders.errors';
 
 /** The canonical JSON of a body: keys sorted at every level, so key order does not change the hash. */
 export function canonicalJson(v: unknown): string {
@@ -60,6 +60,7 @@ export class OrdersService {
         if (again) return again;
       }
       if (violates(e, 'order_symbol_fkey')) throw new UnknownSymbolError(body.symbol);
+      if (overflows(e)) throw new NotionalTooLargeError();
       throw e;
     }
   }
@@ -91,29 +92,47 @@ export class OrdersService {
     const quantity = parseDecimal(body.quantity);
     const reservation = body.side === 'buy' ? quantity.times(reservePrice).toDecimalPlaces(8, Dec.ROUND_UP) : new Dec(0);
 
-    await em.execute(`insert into "trading_data"."account" ("user_id") values (?) on conflict ("user_id") do nothing`, [userId]);
     const [account] = await em.execute<{ cash: string; reserved: string }[]>(
-      `update "trading_data"."account" set "reserved" = "reserved" + ?, "updated_at" = now() where "user_id" = ? returning "cash", "reserved"`,
-      [wire(reservation), userId],
+      `insert into "trading_data"."account" ("user_id", "reserved") values (?, ?)
+       on conflict ("user_id") do update set "reserved" = "account"."reserved" + excluded."reserved", "updated_at" = now() returning "cash", "reserved"`,
+      [userId, wire(reservation)],
     );
     const buyingPower = parseDecimal(account!.cash).minus(parseDecimal(account!.reserved));
 
     const now = new Date();
     const id = uuidv7(now.getTime());
-    await em.execute(
-      `insert into "trading_data"."order" ("id", "user_id", "idempotency_key", "request_hash", "symbol", "side", "type", "quantity", "limit_price", "time_in_force",
-         "reference_price", "reserve_price", "reserved", "status", "created_at", "updated_at")
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending_risk', ?, ?)`,
-      [id, userId, key, hash, body.symbol, body.side, body.type, body.quantity, body.limitPrice ?? null, body.timeInForce, wire(referencePrice), wire(reservePrice), wire(reservation), now.toISOString(), now.toISOString()],
+    // The order and its first transition in one statement.
+    const [row] = await em.execute<OrderRow[]>(
+      `with placed as (
+         insert into "trading_data"."order" ("id", "user_id", "idempotency_key", "request_hash", "symbol", "side", "type", "quantity", "limit_price", "time_in_force",
+           "reference_price", "reserve_price", "reserved", "status", "created_at", "updated_at")
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending_risk', ?, ?) returning *
+       ), first as (
+         insert into "trading_data"."order_transition" ("order_id", "from_status", "status", "at", "reason", "cause") select "id", null, 'pending_risk', ?, null, ? from placed
+       )
+       select * from placed`,
+      [
+        id,
+        userId,
+        key,
+        hash,
+        body.symbol,
+        body.side,
+        body.type,
+        body.quantity,
+        body.limitPrice ?? null,
+        body.timeInForce,
+        wire(referencePrice),
+        wire(reservePrice),
+        wire(reservation),
+        now.toISOString(),
+        now.toISOString(),
+        now.toISOString(),
+        'http:POST /api/v1/orders',
+      ],
     );
-    await em.execute(`insert into "trading_data"."order_transition" ("order_id", "from_status", "status", "at", "reason", "cause") values (?, null, 'pending_risk', ?, null, ?)`, [
-      id,
-      now.toISOString(),
-      'http:POST /api/v1/orders',
-    ]);
-    const row = (await orderRow(em, id))!;
-    await this.outbox.record(em, OrderSubmitted, id, { ...orderFacts(row), referencePrice: wire(referencePrice), buyingPower: wire(buyingPower), submittedAt: now.toISOString() });
-    return orderView(row, (await historyOf(em, [id])).get(id) ?? []);
+    await this.outbox.record(em, OrderSubmitted, id, { ...orderFacts(row!), referencePrice: wire(referencePrice), buyingPower: wire(buyingPower), submittedAt: now.toISOString() });
+    return orderView(row!, [{ order_id: id, status: 'pending_risk', at: now, reason: null }]);
   }
 
   async list(userId: string, q: OrdersQuery) {

@@ -12,12 +12,12 @@ import {
   type EventData,
   type ExecutionReported,
 } from '@alphintra/contracts';
-import { parseDecimal } from '@alphintra/money';
+import { Dec, parseDecimal } from '@alphintra/money';
 import { uuidv7 } from '@alphintra/platform-database';
 import { OutboxPublisher, type CloudEvent } from '@alphintra/platform-messaging';
 import { wire } from '../common/decimal';
 import { applyFill, emptyPosition, nextAvgFillPrice, reservationRelease } from '../portfolio/position-math';
-import { OrderLifecycle } from './order-lifecycle';
+import { OrderLifecycle, reservationSplit } from './order-lifecycle';
 import { orderFacts, orderRow, type OrderRow } from './order-row';
 
 const causeOf = (e: CloudEvent) => `${e.type}:${e.id}`;
@@ -50,7 +50,7 @@ export class SagaService {
 
   async executionReported(em: EntityManager, e: CloudEvent<EventData<typeof ExecutionReported>>): Promise<void> {
     const r = e.data;
-    const order = await this.ownOrder(em, r.orderId, r.userId);
+    const order = await this.ownOrder(em, r.orderId, r.userId, r.kind === 'fill' ? r.executionId : undefined);
     if (!order) return;
     if (r.kind === 'rejected') return this.reject(em, order, 'venue_rejected', [r.reason ?? `rejected by ${r.venue}`], causeOf(e));
     if (r.kind === 'cancelled') {
@@ -85,10 +85,9 @@ export class SagaService {
     }
   }
 
-  private async fill(em: EntityManager, order: OrderRow, e: CloudEvent<EventData<typeof ExecutionReported>>): Promise<void> {
+  private async fill(em: EntityManager, order: OrderRow & { execution_seen?: boolean }, e: CloudEvent<EventData<typeof ExecutionReported>>): Promise<void> {
     const r = e.data;
-    const [seen] = await em.execute<unknown[]>(`select 1 from "trading_data"."execution" where "execution_id" = ?`, [r.executionId]);
-    if (seen) return; // the same report again: no second effect
+    if (order.execution_seen) return; // the same report again: no second effect
     if (!r.quantity || !r.price || !parseDecimal(r.quantity).gt(0) || !parseDecimal(r.price).gt(0)) {
       this.warn(order, `fill ${r.executionId} without a positive quantity and price ignored`);
       return;
@@ -105,28 +104,42 @@ export class SagaService {
     const complete = filled.eq(total);
     const at = new Date(r.reportedAt);
     const avg = nextAvgFillPrice(filledBefore, order.avg_fill_price ? parseDecimal(order.avg_fill_price) : null, qty, price);
+    // Cash: a buy pays and frees its share of the reservation; a sell is credited.
+    const notional = qty.times(price);
+    const { release, rest } =
+      order.side === 'buy' ? reservationSplit(order, reservationRelease(parseDecimal(order.reserved), parseDecimal(order.reserve_price), qty, complete)) : { release: new Dec(0), rest: order.reserved };
     // The state machine decides first; an illegal fill (e.g. on a rejected order) is logged and applies nothing.
     const to = await this.lifecycle.apply(
       em,
       order,
       complete ? 'fill_full' : 'fill_partial',
       { cause: causeOf(e), reason: `fill ${r.quantity} @ ${r.price}` },
-      { filled_quantity: wire(filled), avg_fill_price: wire(avg) },
+      { filled_quantity: wire(filled), avg_fill_price: wire(avg), reserved: rest },
     );
     if (!to) return;
+    // The execution and the account's cash and reservation, in one statement.
     await em.execute(
-      `insert into "trading_data"."execution" ("id", "execution_id", "order_id", "user_id", "symbol", "side", "quantity", "price", "venue", "executed_at") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [uuidv7(), r.executionId, order.id, order.user_id, order.symbol, order.side, r.quantity, r.price, r.venue, at.toISOString()],
+      `with booked as (
+         insert into "trading_data"."execution" ("id", "execution_id", "order_id", "user_id", "symbol", "side", "quantity", "price", "venue", "executed_at") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       )
+       insert into "trading_data"."account" ("user_id", "cash") values (?, ?)
+       on conflict ("user_id") do update set "cash" = "account"."cash" + excluded."cash", "reserved" = greatest("account"."reserved" - ?, 0), "updated_at" = now()`,
+      [
+        uuidv7(),
+        r.executionId,
+        order.id,
+        order.user_id,
+        order.symbol,
+        order.side,
+        r.quantity,
+        r.price,
+        r.venue,
+        at.toISOString(),
+        order.user_id,
+        wire(order.side === 'buy' ? notional.neg() : notional),
+        wire(release),
+      ],
     );
-    // Cash: a buy pays and frees its share of the reservation; a sell is credited.
-    const notional = qty.times(price);
-    await em.execute(`insert into "trading_data"."account" ("user_id") values (?) on conflict ("user_id") do nothing`, [order.user_id]);
-    if (order.side === 'buy') {
-      await this.lifecycle.releaseReservation(em, order, reservationRelease(parseDecimal(order.reserved), parseDecimal(order.reserve_price), qty, complete));
-      await em.execute(`update "trading_data"."account" set "cash" = "cash" - ?, "updated_at" = now() where "user_id" = ?`, [wire(notional), order.user_id]);
-    } else {
-      await em.execute(`update "trading_data"."account" set "cash" = "cash" + ?, "updated_at" = now() where "user_id" = ?`, [wire(notional), order.user_id]);
-    }
 
     const [cur] = await em.execute<{ quantity: string; avg_price: string; realized_pnl: string }[]>(
       `select "quantity", "avg_price", "realized_pnl" from "trading_data"."position" where "user_id" = ? and "symbol" = ? for update`,
@@ -170,8 +183,8 @@ export class SagaService {
   }
 
   /** The order, locked; an unknown order or one of another user is logged and left alone. */
-  private async ownOrder(em: EntityManager, orderId: string, userId: string): Promise<OrderRow | undefined> {
-    const order = await orderRow(em, orderId, { lock: true });
+  private async ownOrder(em: EntityManager, orderId: string, userId: string, executionId?: string): Promise<(OrderRow & { execution_seen?: boolean }) | undefined> {
+    const order = await orderRow(em, orderId, { lock: true, executionId });
     if (!order || order.user_id !== userId) {
       this.lifecycle.logger.warn({ orderId, userId }, 'saga event for an unknown order ignored');
       return undefined;

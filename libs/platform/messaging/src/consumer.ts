@@ -4,6 +4,7 @@ import { dlqOf, type EventContract, type EventData } from '@alphintra/contracts'
 import { fromMessage, MalformedEventError, type CloudEvent } from './envelope';
 import type { Kafka } from './kafka';
 import type { MessagingLogger } from './logger';
+import { inProcessSpan } from './tracing';
 
 export interface EventHandler<C extends EventContract = EventContract> {
   contract: C;
@@ -28,6 +29,16 @@ export interface EventConsumerOptions {
   partitionsConsumedConcurrently?: number;
   /** Messages applied in one transaction on the fast path. */
   chunkSize?: number;
+  /** How long the broker holds an empty fetch. */
+  maxWaitTimeInMs?: number;
+  /** Told of every outcome, per topic (metrics). */
+  observer?: ConsumerObserver;
+}
+
+export type ConsumerOutcome = 'handled' | 'duplicate' | 'dead_lettered';
+
+export interface ConsumerObserver {
+  counted(outcome: ConsumerOutcome, topic: string, n: number): void;
 }
 
 export interface ConsumerStats {
@@ -73,7 +84,9 @@ export class EventConsumer {
       allowAutoTopicCreation: false,
       sessionTimeout: 15_000,
       heartbeatInterval: 1_000,
-      maxWaitTimeInMs: 50,
+      // The broker answers a fetch as soon as a message arrives; the wait only bounds idle
+      // polling, which at 50 ms cost Kafka and every service CPU with nothing to do.
+      maxWaitTimeInMs: this.o.maxWaitTimeInMs ?? 500,
       retry: { retries: 10 },
     });
     await this.consumer.connect();
@@ -129,8 +142,8 @@ export class EventConsumer {
     if (valid.length === 0) return;
     try {
       const fresh = await this.applyAll(valid);
-      this.stats.handled += fresh;
-      this.stats.duplicates += valid.length - fresh;
+      this.count('handled', topic, fresh);
+      this.count('duplicate', topic, valid.length - fresh);
     } catch (err) {
       this.o.logger.warn({ err, topic, partition, messages: valid.length }, 'event chunk failed; replaying one by one');
       for (const d of valid) await this.processOne(topic, partition, d);
@@ -157,8 +170,7 @@ export class EventConsumer {
     for (let attempt = 1; ; attempt++) {
       try {
         const fresh = await this.applyAll([d]);
-        if (fresh) this.stats.handled++;
-        else this.stats.duplicates++;
+        this.count(fresh ? 'handled' : 'duplicate', topic, 1);
         return;
       } catch (err) {
         if (attempt >= maxAttempts) return this.deadLetter(topic, partition, d.message, err as Error, attempt);
@@ -181,7 +193,8 @@ export class EventConsumer {
       const fresh = new Set(inserted.map((r) => r.event_id.toLowerCase()));
       for (const d of items) {
         if (!fresh.delete(d.event.id.toLowerCase())) continue; // seen before, or twice in this chunk
-        await d.handler.handle(d.event, em);
+        const delivery = { topic: (this.o.topicPrefix ?? '') + d.handler.contract.topic, groupId: this.o.groupId, offset: d.message.offset };
+        await inProcessSpan(d.event, delivery, () => d.handler.handle(d.event, em));
       }
       return inserted.length;
     });
@@ -209,6 +222,14 @@ export class EventConsumer {
         },
       ],
     });
-    this.stats.deadLettered++;
+    this.count('dead_lettered', topic, 1);
+  }
+
+  private count(outcome: ConsumerOutcome, topic: string, n: number): void {
+    if (n === 0) return;
+    if (outcome === 'handled') this.stats.handled += n;
+    else if (outcome === 'duplicate') this.stats.duplicates += n;
+    else this.stats.deadLettered += n;
+    this.o.observer?.counted(outcome, topic, n);
   }
 }
