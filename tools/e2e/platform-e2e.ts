@@ -1,7 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { startLocalKafka, startLocalPostgres, type KafkaServer, type PostgresServer } from '@alphintra/devinfra';
-import { envOf, newSecrets, prepare, startApp, waitReady, type AppName, type PlatformEnv } from '@alphintra/devstack';
-import { testInfra, uniqueId } from '@alphintra/testing';
+import { envOf, newSecrets, prepare, startApp, waitReady, type AppName, type LocalSecrets, type PlatformEnv } from '@alphintra/devstack';
+import type { Topology } from '@alphintra/platform-database';
+import { captureLog, registerSecret, registerSecrets, testInfra, uniqueId, type LogCapture } from '@alphintra/testing';
 
 export const ADMIN = { email: 'admin@e2e.alphintra.test', password: 'admin-password-e2e-123' };
 
@@ -11,6 +12,13 @@ export interface E2ePlatform {
   crash(app: AppName): Promise<void>;
   /** Restarts Kafka (only with a Kafka of its own). */
   restartKafka(): Promise<void>;
+  /** The cluster (admin connection) and the installation's secrets, for ops commands. */
+  postgres: PostgresServer;
+  secrets: LocalSecrets;
+  /** SIGTERMs every app and waits until all are gone; PostgreSQL and Kafka keep running. */
+  stopApps(): Promise<void>;
+  /** Deploys again as a release does (provision, migrations) on `topology`, and starts the apps. */
+  startApps(topology: Topology): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -18,33 +26,61 @@ export interface E2ePlatform {
  * Some of the apps as real processes from the build, on a PostgreSQL cluster of their own and
  * the run's Kafka, with a small demo data set; `url` is the gateway.
  */
-export async function startE2ePlatform(name: string, pgPort: number, firstPort: number, apps: AppName[], o: { ownKafkaPort?: number; env?: Record<string, string> } = {}): Promise<E2ePlatform> {
+export async function startE2ePlatform(name: string, pgPort: number, firstPort: number, apps: AppName[], o: { ownKafkaPort?: number; env?: Record<string, string>; topology?: Topology } = {}): Promise<E2ePlatform> {
+  // `ALPHINTRA_E2E_PORTS=<pgPort>,<firstPort>` moves a spec off its ports (two checkouts on one machine; then one spec at a time)
+  const moved = process.env.ALPHINTRA_E2E_PORTS?.split(',').map(Number);
+  if (moved?.length === 2) [pgPort, firstPort] = moved as [number, number];
   const pg: PostgresServer = await startLocalPostgres({ name, port: pgPort, durable: false, fresh: true });
   const kafka: KafkaServer | undefined = o.ownKafkaPort ? await startLocalKafka({ name, port: o.ownKafkaPort, fresh: true }) : undefined;
   const ports = Object.fromEntries(
     (['gateway', 'auth', 'user', 'strategy', 'trading', 'risk', 'broker', 'nocode', 'notification'] as AppName[]).map((a, i) => [a, firstPort + i]),
   ) as Record<AppName, number>;
+  const secrets = newSecrets();
+  registerSecrets(secrets);
+  registerSecret(ADMIN.password);
   const p: PlatformEnv = {
     infra: { mode: 'local', postgres: pg, kafka: { brokers: kafka?.brokers ?? testInfra().brokers }, stop: async () => undefined },
-    topology: 'separate',
-    secrets: newSecrets(),
+    topology: o.topology ?? 'separate',
+    secrets,
     topicPrefix: `${uniqueId()}.`,
     ports,
     demo: { instruments: 20, years: 1 },
-    extra: { LOG_LEVEL: 'warn', AUTH_BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, AUTH_BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password, ...o.env },
+    // info: one access-log line per request, which the log scan reads (ADR 0004)
+    extra: { LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'info', AUTH_BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, AUTH_BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password, ...o.env },
   };
   const children = new Map<AppName, ChildProcess>();
-  const start = (a: AppName) => children.set(a, startApp(a, envOf(a, p), apps.indexOf(a), (l) => void (process.env.E2E_LOGS && process.stdout.write(l))));
-  const ready = (a: AppName) => waitReady(`http://127.0.0.1:${ports[a]}/health/ready`, 90_000);
-  const stopAll = async () => {
+  // every app's log lines go to .local/test-results/logs/<name>.<app>.log for make test's log scan; E2E_LOGS=1 also shows them
+  const logs = new Map<AppName, LogCapture>();
+  const logOf = (a: AppName) => logs.get(a) ?? logs.set(a, captureLog(`${name}.${a}`)).get(a)!;
+  // the last lines of each app, for the error when one does not come back
+  const tails = new Map<AppName, string[]>();
+  const keep = (a: AppName, l: string) => {
+    const t = tails.get(a) ?? tails.set(a, []).get(a)!;
+    t.push(l);
+    if (t.length > 40) t.shift();
+  };
+  const start = (a: AppName) =>
+    children.set(a, startApp(a, envOf(a, p), apps.indexOf(a), (l) => void (process.env.E2E_LOGS && process.stdout.write(l)), (l) => (logOf(a).write(l), keep(a, l))));
+  const ready = async (a: AppName, timeoutMs = 90_000) => {
+    try {
+      await waitReady(`http://127.0.0.1:${ports[a]}/health/ready`, timeoutMs);
+    } catch (e) {
+      throw new Error(`${(e as Error).message}\n${a}'s last log lines:\n${(tails.get(a) ?? []).join('')}`);
+    }
+  };
+  const stopApps = async () => {
     await Promise.all([...children.values()].map((c) => new Promise((r) => (c.exitCode !== null || c.signalCode ? r(null) : (c.once('exit', r), c.kill('SIGTERM'))))));
+  };
+  const stopAll = async () => {
+    await stopApps();
+    logs.forEach((l) => l.close());
     await pg.stop();
     await kafka?.stop();
   };
   try {
     await prepare(p, () => undefined);
     apps.forEach(start);
-    await Promise.all(apps.map(ready));
+    await Promise.all(apps.map((a) => ready(a)));
   } catch (e) {
     await stopAll();
     throw e;
@@ -60,7 +96,8 @@ export async function startE2ePlatform(name: string, pgPort: number, firstPort: 
       died.catch(() => undefined);
       restarted.once('exit', onExit);
       try {
-        await Promise.race([ready(a), died]);
+        // a restart competes for the CPU with the load the fault tests put on the platform
+        await Promise.race([ready(a, 180_000), died]);
       } finally {
         restarted.off('exit', onExit);
       }
@@ -68,6 +105,15 @@ export async function startE2ePlatform(name: string, pgPort: number, firstPort: 
     restartKafka: async () => {
       if (!kafka) throw new Error('this platform shares the run\'s Kafka; pass ownKafkaPort to restart one');
       await kafka.restart();
+    },
+    postgres: pg,
+    secrets,
+    stopApps,
+    startApps: async (topology) => {
+      p.topology = topology;
+      await prepare({ ...p, demo: undefined }, () => undefined);
+      apps.forEach(start);
+      await Promise.all(apps.map((a) => ready(a)));
     },
     stop: stopAll,
   };
@@ -79,15 +125,28 @@ export interface Answer {
   headers: Headers;
 }
 
+/** Records every password, token, secret or API key in a request or answer body for the log scan. */
+function registerCredentials(value: unknown, key = ''): void {
+  if (typeof value === 'string') {
+    if (/password|token|secret|apikey/i.test(key)) registerSecret(value);
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) registerCredentials(v, k);
+  }
+}
+
 /** A JSON call to the gateway. */
 export async function call(base: string, method: string, path: string, o: { token?: string; body?: unknown } = {}): Promise<Answer> {
+  registerCredentials(o.body);
+  registerSecret(o.token);
   const r = await fetch(`${base}${path}`, {
     method,
     headers: { ...(o.body !== undefined ? { 'content-type': 'application/json' } : {}), ...(o.token ? { authorization: `Bearer ${o.token}` } : {}) },
     body: o.body !== undefined ? JSON.stringify(o.body) : undefined,
   });
   const text = await r.text();
-  return { status: r.status, body: text ? JSON.parse(text) : {}, headers: r.headers };
+  const body = text ? JSON.parse(text) : {};
+  registerCredentials(body);
+  return { status: r.status, body, headers: r.headers };
 }
 
 export async function eventually<T>(what: string, f: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
