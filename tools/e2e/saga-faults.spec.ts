@@ -34,7 +34,8 @@ describe('the order saga under faults', () => {
   beforeAll(async () => {
     platform = await startE2ePlatform('e2e-faults', 55_446, 19_380, ['gateway', 'auth', 'strategy', 'trading', 'risk', 'broker'], {
       ownKafkaPort: 59_392,
-      env: { RISK_DEFAULT_MAX_OPEN_ORDERS: '100000', RISK_DEFAULT_MAX_ORDERS_PER_DAY: '100000' },
+      // 200 orders per account in about a minute, plus retries: above the gateway's default per-caller limit
+      env: { RISK_DEFAULT_MAX_OPEN_ORDERS: '100000', RISK_DEFAULT_MAX_ORDERS_PER_DAY: '100000', GATEWAY_RATE_LIMIT_PER_MINUTE: '1000000' },
     });
     gw = platform.url;
     for (let i = 0; i < ACCOUNTS; i++) {
