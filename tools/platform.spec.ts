@@ -1,7 +1,7 @@
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { killLocalPostgres, repoRoot, startLocalPostgres, type PostgresServer } from '@alphintra/devinfra';
+import { availablePort, killLocalPostgres, repoRoot, startLocalPostgres, type PostgresServer } from '@alphintra/devinfra';
 import { SERVICES } from '@alphintra/platform-database';
 import { captureLog, registerSecrets, testInfra, uniqueId, type LogCapture } from '@alphintra/testing';
 import { APPS, envOf, newSecrets, prepare, startApp, waitReady, type AppName, type PlatformEnv } from '@alphintra/devstack';
@@ -14,6 +14,7 @@ const ready = (a: AppName) => fetch(`http://127.0.0.1:${ports[a]}/health/ready`,
 
 describe('the nine apps against real infrastructure', () => {
   let pg: PostgresServer;
+  let pgPort: number;
   let p: PlatformEnv;
   const children: ChildProcess[] = [];
   const output: string[] = [];
@@ -22,7 +23,8 @@ describe('the nine apps against real infrastructure', () => {
   beforeAll(async () => {
     if (!built) throw new Error('dist/ is missing: run `npm run build` first (tools/run.sh test does)');
     // A cluster of its own, because this test stops it.
-    pg = await startLocalPostgres({ name: PG_NAME, port: 55_441, durable: false, fresh: true });
+    pgPort = await availablePort(55_441); // a taken one (some connection's ephemeral port) is swapped for a free one
+    pg = await startLocalPostgres({ name: PG_NAME, port: pgPort, durable: false, fresh: true });
     const secrets = newSecrets();
     registerSecrets(secrets);
     p = {
@@ -75,7 +77,7 @@ describe('the nine apps against real infrastructure', () => {
       expect({ s, status: m.status, http: /^http_request_duration_seconds_count\{/m.test(text), outbox: /^outbox_pending_events\{/m.test(text) }).toEqual({ s, status: 200, http: true, outbox: false });
     }
 
-    pg = await startLocalPostgres({ name: PG_NAME, port: 55_441, durable: false });
+    pg = await startLocalPostgres({ name: PG_NAME, port: pgPort, durable: false });
     await Promise.all(SERVICES.map((s) => waitReady(`http://127.0.0.1:${ports[s]}/health/ready`, 30_000)));
   });
 });

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { startLocalKafka, startLocalPostgres, type KafkaServer, type PostgresServer } from '@alphintra/devinfra';
+import { availablePort, startLocalKafka, startLocalPostgres, type KafkaServer, type PostgresServer } from '@alphintra/devinfra';
 import { envOf, newSecrets, prepare, startApp, waitReady, type AppName, type LocalSecrets, type PlatformEnv } from '@alphintra/devstack';
 import type { Topology } from '@alphintra/platform-database';
 import { captureLog, registerSecret, registerSecrets, testInfra, uniqueId, type LogCapture } from '@alphintra/testing';
@@ -30,8 +30,9 @@ export async function startE2ePlatform(name: string, pgPort: number, firstPort: 
   // `ALPHINTRA_E2E_PORTS=<pgPort>,<firstPort>` moves a spec off its ports (two checkouts on one machine; then one spec at a time)
   const moved = process.env.ALPHINTRA_E2E_PORTS?.split(',').map(Number);
   if (moved?.length === 2) [pgPort, firstPort] = moved as [number, number];
-  const pg: PostgresServer = await startLocalPostgres({ name, port: pgPort, durable: false, fresh: true });
-  const kafka: KafkaServer | undefined = o.ownKafkaPort ? await startLocalKafka({ name, port: o.ownKafkaPort, fresh: true }) : undefined;
+  // the cluster's ports are private to the platform, so a taken one (an ephemeral port of some connection) is swapped for a free one
+  const pg: PostgresServer = await startLocalPostgres({ name, port: await availablePort(pgPort), durable: false, fresh: true });
+  const kafka: KafkaServer | undefined = o.ownKafkaPort ? await startLocalKafka({ name, port: await availablePort(o.ownKafkaPort), fresh: true }) : undefined;
   const ports = Object.fromEntries(
     (['gateway', 'auth', 'user', 'strategy', 'trading', 'risk', 'broker', 'nocode', 'notification'] as AppName[]).map((a, i) => [a, firstPort + i]),
   ) as Record<AppName, number>;

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type SpawnOptions } from 'node:child_process';
-import { connect } from 'node:net';
+import { connect, createServer, type AddressInfo } from 'node:net';
 
 export class PrerequisiteError extends Error {
   override name = 'PrerequisiteError';
@@ -37,3 +37,21 @@ export async function waitForPort(port: number, timeoutMs: number, what: string)
 }
 
 export { spawn };
+
+/**
+ * `preferred` when nothing listens on it or uses it as a connection's local port, else a port
+ * the kernel picks. Fixed test ports sit in Linux's ephemeral range (32768–60999), so any
+ * outgoing connection of a busy run may hold one for a while.
+ */
+export function availablePort(preferred: number): Promise<number> {
+  const tryListen = (port: number) =>
+    new Promise<number | undefined>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(undefined));
+      server.listen({ port, host: '127.0.0.1', exclusive: true }, () => {
+        const bound = (server.address() as AddressInfo).port;
+        server.close(() => resolve(bound));
+      });
+    });
+  return tryListen(preferred).then((port) => port ?? tryListen(0).then((p) => p!));
+}
