@@ -63,19 +63,20 @@ describe('one trace across HTTP and Kafka through the order saga', () => {
     const notified = await eventually('the notification consumer span', async () =>
       inTrace(t).find((s) => s.service === 'notification' && s.kind === 'consumer' && ofEvent(OrderFilled)(s)),
     );
-    await new Promise((r) => setTimeout(r, 500)); // the spans exported in the same batches as the last ones
-
-    const gatewayServer = spanIn(t, 'gateway', 'server');
-    const gatewayClient = spanIn(t, 'gateway', 'client', (s) => s.attributes['url.path'] === '/api/v1/orders');
-    const tradingServer = spanIn(t, 'trading', 'server', (s) => s.name === 'POST /api/v1/orders');
-    const riskProcess = spanIn(t, 'risk', 'consumer', ofEvent(OrderSubmitted));
-    const approved = spanIn(t, 'risk', 'producer', ofEvent(AssessmentApproved));
-    const tradingOnApproval = spanIn(t, 'trading', 'consumer', ofEvent(AssessmentApproved));
-    const routed = spanIn(t, 'trading', 'producer', ofEvent(OrderRouted));
-    const brokerProcess = spanIn(t, 'broker', 'consumer', ofEvent(OrderRouted));
-    const executed = spanIn(t, 'broker', 'producer', ofEvent(ExecutionReported));
-    const tradingOnExecution = spanIn(t, 'trading', 'consumer', ofEvent(ExecutionReported));
-    const filled = spanIn(t, 'trading', 'producer', ofEvent(OrderFilled));
+    // each app exports on its own schedule: wait until every span of the chain has arrived (spanIn throws until then)
+    const { gatewayServer, gatewayClient, tradingServer, riskProcess, approved, tradingOnApproval, routed, brokerProcess, executed, tradingOnExecution, filled } = await eventually('every span of the chain', async () => ({
+      gatewayServer: spanIn(t, 'gateway', 'server'),
+      gatewayClient: spanIn(t, 'gateway', 'client', (s) => s.attributes['url.path'] === '/api/v1/orders'),
+      tradingServer: spanIn(t, 'trading', 'server', (s) => s.name === 'POST /api/v1/orders'),
+      riskProcess: spanIn(t, 'risk', 'consumer', ofEvent(OrderSubmitted)),
+      approved: spanIn(t, 'risk', 'producer', ofEvent(AssessmentApproved)),
+      tradingOnApproval: spanIn(t, 'trading', 'consumer', ofEvent(AssessmentApproved)),
+      routed: spanIn(t, 'trading', 'producer', ofEvent(OrderRouted)),
+      brokerProcess: spanIn(t, 'broker', 'consumer', ofEvent(OrderRouted)),
+      executed: spanIn(t, 'broker', 'producer', ofEvent(ExecutionReported)),
+      tradingOnExecution: spanIn(t, 'trading', 'consumer', ofEvent(ExecutionReported)),
+      filled: spanIn(t, 'trading', 'producer', ofEvent(OrderFilled)),
+    }));
 
     const links = (pairs: [ReceivedSpan, ReceivedSpan][]) => pairs.map(([child, parent]) => `${child.service}:${child.name} ← ${parent.service}:${child.parentSpanId === parent.spanId ? parent.name : '(other)'}`);
     const chain: [ReceivedSpan, ReceivedSpan][] = [
@@ -106,6 +107,10 @@ describe('one trace across HTTP and Kafka through the order saga', () => {
     const r = await fetch(`${gw}/api/v1/orders/${randomUUID()}`, { headers: { authorization: `Bearer ${token}`, traceparent: `00-${traceId}-${callerSpan}-01` } });
     expect(r.status).toBe(404);
     const tradingServer = await eventually('trading server span in the caller trace', async () => inTrace(traceId).find((s) => s.service === 'trading' && s.kind === 'server'));
+    // each app exports on its own schedule: the gateway's spans may arrive after trading's
+    await eventually('gateway server and client spans in the caller trace', async () =>
+      inTrace(traceId).some((s) => s.service === 'gateway' && s.kind === 'server') && inTrace(traceId).some((s) => s.service === 'gateway' && s.kind === 'client') ? true : undefined,
+    );
     const gatewayServer = spanIn(traceId, 'gateway', 'server');
     expect(gatewayServer.parentSpanId).toBe(callerSpan);
     expect(tradingServer.parentSpanId).toBe(spanIn(traceId, 'gateway', 'client').spanId);
