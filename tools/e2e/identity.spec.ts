@@ -10,7 +10,7 @@ describe('identity, watchlists and market data through the gateway', () => {
   beforeAll(async () => {
     platform = await startE2ePlatform('e2e-identity', 55_443, 19_080, ['gateway', 'auth', 'user', 'strategy']);
     gw = platform.url;
-  });
+  }, 300_000); // the platform starts slower while CI runs other projects beside it
   afterAll(() => platform?.stop());
 
   it('registers, logs in, rotates refresh tokens, detects reuse and logs out', async () => {

@@ -35,7 +35,7 @@ describe('the order saga through the gateway', () => {
     const instruments = (await call(gw, 'GET', '/api/v1/instruments?limit=4', { token: alice })).body.items as Item[];
     symbols = instruments.map((i) => i.symbol);
     lastPrice = new Dec(instruments[0].lastPrice);
-  });
+  }, 300_000); // the platform starts slower while CI runs other projects beside it
   afterAll(() => platform?.stop());
 
   it('funds the account, buys at market, and shows the position, the cash and the notification', async () => {

@@ -13,7 +13,7 @@ describe('research through the gateway: market data, screens, workflows and back
     const password = 'research password 123';
     await call(gw, 'POST', '/api/v1/auth/register', { body: { email: 'quant@e2e.test', password } });
     token = ((await call(gw, 'POST', '/api/v1/auth/login', { body: { email: 'quant@e2e.test', password } })).body as { accessToken: string }).accessToken;
-  });
+  }, 300_000); // the platform starts slower while CI runs other projects beside it
   afterAll(() => platform?.stop());
 
   it('browses demo instruments and bars, and screens them', async () => {

@@ -52,7 +52,7 @@ describe('schema-based consolidation: the platform moved from eight databases to
   beforeAll(async () => {
     platform = await startE2ePlatform('e2e-topology', 55_450, 19_780, ['gateway', 'auth', 'strategy', 'trading', 'risk', 'broker'], { topology: 'separate' });
     gw = platform.url;
-  });
+  }, 300_000);
   afterAll(() => platform?.stop());
 
   it('keeps sessions, orders, positions, cash and the compliance chain across the move, fills new orders after it, and drops the old databases only when asked', async () => {
@@ -105,5 +105,5 @@ describe('schema-based consolidation: the platform moved from eight databases to
     expect((await ops('migrate-topology', '--from', 'separate', '--to', 'schemas', '--drop-source')).code).toBe(0);
     expect(await databases()).toEqual(['alphintra_central']);
     expect((await call(gw, 'GET', '/api/v1/portfolio', { token: alice })).body).toEqual(after);
-  });
+  }, 600_000); // two deployments, a migration and four orders; CI runs it beside other projects' tests
 });
