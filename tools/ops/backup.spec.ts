@@ -2,10 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { Client, type ClientConfig } from 'pg';
+import type { ClientConfig } from 'pg';
 import { repoRoot } from '@alphintra/devinfra';
 import { databaseFor, ownerRoleOf, provision, runtimeUserOf, schemaOf, snapshotSchema, type SchemaSnapshot, type Topology } from '@alphintra/platform-database';
-import { provisionTestInstallation, testInfra, type TestInstallation } from '@alphintra/testing';
+import { outcome, provisionTestInstallation, testInfra, withClient, type TestInstallation } from '@alphintra/testing';
 import { FIXTURE_ROWS, fixtureSql, OWNER_FIXTURE_SQL } from './backup.fixtures';
 
 // The commands the backup CronJobs run, from the build, on real migrations and PostgreSQL.
@@ -19,25 +19,6 @@ function node(script: string, args: string[], env: Record<string, string>) {
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
 }
 const ops = (inst: TestInstallation, s: Svc, args: string[], env: Record<string, string> = {}) => node('dist/tools/ops/main.js', args, { ...inst.envFor(s), ...env });
-
-async function withClient<T>(config: ClientConfig, f: (c: Client) => Promise<T>): Promise<T> {
-  const c = new Client(config);
-  await c.connect();
-  try {
-    return await f(c);
-  } finally {
-    await c.end();
-  }
-}
-
-async function outcome(f: () => Promise<unknown>): Promise<string> {
-  try {
-    await f();
-    return 'ok';
-  } catch (e) {
-    return (e as { code?: string }).code ?? (e as Error).message;
-  }
-}
 
 const installs = {} as Record<Topology, TestInstallation>;
 const originals = {} as Record<string, SchemaSnapshot>;

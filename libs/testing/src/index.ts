@@ -3,3 +3,4 @@ export * from './service';
 export * from './token-issuer';
 export * from './service-fixture';
 export * from './test-results';
+export * from './pg';

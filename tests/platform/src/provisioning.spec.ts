@@ -1,29 +1,8 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Client, type ClientConfig } from 'pg';
-import { provisionTestInstallation, testInfra, type TestInstallation } from '@alphintra/testing';
+import { outcome, provisionTestInstallation, testInfra, withClient, type TestInstallation } from '@alphintra/testing';
 import { databaseFor, databasesOf, ownerRoleOf, provision, runtimeUserOf, schemaOf, SERVICES, TOPOLOGIES, type ServiceName } from '@alphintra/platform-database';
-
-
-async function withClient<T>(config: ClientConfig, f: (c: Client) => Promise<T>): Promise<T> {
-  const c = new Client(config);
-  await c.connect();
-  try {
-    return await f(c);
-  } finally {
-    await c.end();
-  }
-}
-
-/** The SQLSTATE of what `f` raised, or 'ok'. */
-async function outcome(f: () => Promise<unknown>): Promise<string> {
-  try {
-    await f();
-    return 'ok';
-  } catch (e) {
-    return (e as { code?: string }).code ?? (e as Error).message;
-  }
-}
 
 function connectionAs(inst: TestInstallation, who: ServiceName, role: 'runtime' | 'owner', database: string): ClientConfig {
   const { admin } = testInfra();

@@ -19,26 +19,7 @@ import {
   type Topology,
 } from '@alphintra/platform-database';
 import { messagingMigration } from '@alphintra/platform-messaging';
-import { provisionTestInstallation, testInfra, type TestInstallation } from '@alphintra/testing';
-
-async function withClient<T>(config: ClientConfig, f: (c: Client) => Promise<T>): Promise<T> {
-  const c = new Client(config);
-  await c.connect();
-  try {
-    return await f(c);
-  } finally {
-    await c.end();
-  }
-}
-
-async function outcome(f: () => Promise<unknown>): Promise<string> {
-  try {
-    await f();
-    return 'ok';
-  } catch (e) {
-    return (e as { code?: string }).code ?? (e as Error).message;
-  }
-}
+import { outcome, provisionTestInstallation, testInfra, withClient, type TestInstallation } from '@alphintra/testing';
 
 /**
  * What a service's schema holds, in kind: the real outbox, inbox and MikroORM bookkeeping, and
