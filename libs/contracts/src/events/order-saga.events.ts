@@ -29,6 +29,15 @@ export const OrderSubmitted = defineEvent({
     /** Cash available to the account after this order's reservation. */
     buyingPower: decimalString,
     submittedAt: isoTime,
+    /**
+     * The worst price the order may ever fill at: the highest for a buy (its reservation price),
+     * the lowest for a sell. Optional for events recorded before it existed.
+     */
+    worstPrice: decimalString.optional(),
+    /** The last market price trading knew at placement (null: none yet). */
+    lastPrice: decimalString.nullable().optional(),
+    /** For sells: the shares the account held and had not committed to other open sells, before this order. */
+    availableQuantity: decimalString.optional(),
   }),
 });
 
@@ -36,7 +45,12 @@ export const OrderRouted = defineEvent({
   type: 'trading.order.routed',
   version: 1,
   topic: TOPICS.tradingOrder,
-  schema: order.extend({ assessmentId: z.uuid(), routedAt: isoTime }),
+  schema: order.extend({
+    assessmentId: z.uuid(),
+    routedAt: isoTime,
+    /** The venue never fills beyond it: not above it for a buy, not below it for a sell. */
+    worstPrice: decimalString.optional(),
+  }),
 });
 
 export const OrderRejected = defineEvent({
@@ -57,7 +71,15 @@ export const OrderCancelRequested = defineEvent({
   type: 'trading.order.cancel-requested',
   version: 1,
   topic: TOPICS.tradingOrder,
-  schema: z.object({ orderId: z.uuid(), userId: z.uuid(), symbol, requestedAt: isoTime }),
+  schema: z.object({ orderId: z.uuid(), userId: z.uuid(), symbol, requestedAt: isoTime, reason: z.string().optional() }),
+});
+
+/** A DAY order reached the session close unfilled (or partly filled): what was left of it is gone. */
+export const OrderExpired = defineEvent({
+  type: 'trading.order.expired',
+  version: 1,
+  topic: TOPICS.tradingOrder,
+  schema: z.object({ orderId: z.uuid(), userId: z.uuid(), symbol, filledQuantity: decimalString, expiredAt: isoTime }),
 });
 
 export const OrderCancelled = defineEvent({
@@ -71,7 +93,17 @@ export const PositionChanged = defineEvent({
   type: 'trading.position.changed',
   version: 1,
   topic: TOPICS.tradingPosition,
-  schema: z.object({ userId: z.uuid(), symbol, quantity: decimalString, avgPrice: decimalString, realizedPnl: decimalString, changedAt: isoTime }),
+  schema: z.object({
+    userId: z.uuid(),
+    symbol,
+    quantity: decimalString,
+    avgPrice: decimalString,
+    realizedPnl: decimalString,
+    changedAt: isoTime,
+    /** The fill that changed it: its order and quantity (absent on events recorded before they existed). */
+    orderId: z.uuid().optional(),
+    fillQuantity: decimalString.optional(),
+  }),
 });
 
 const assessment = z.object({
