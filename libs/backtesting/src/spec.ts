@@ -39,7 +39,13 @@ export interface SpecError {
 }
 
 const DECIMAL = /^(0|[1-9]\d*)(\.\d+)?$/;
-const MAX_RULE_DEPTH = 8;
+/** Rules nest at most this deep (the top rule is depth 1). */
+export const MAX_RULE_DEPTH = 8;
+/**
+ * The entry and exit rules together hold at most this many nodes (all/any/compare/cross). A backtest
+ * evaluates every node on every bar of every symbol, so this bounds its cost with the symbol cap.
+ */
+export const MAX_RULE_NODES = 200;
 
 const operand: z.ZodType<Operand> = z.union([
   z.object({ indicator: z.string().min(1).max(64), output: z.enum(['macd', 'signal', 'histogram', 'upper', 'middle', 'lower']).optional() }).strict(),
@@ -105,8 +111,35 @@ export function resolvedParams(ind: IndicatorSpec): Record<string, number> {
 
 export type SpecResult = { ok: true; spec: StrategySpec } | { ok: false; errors: SpecError[] };
 
+/**
+ * Walks the raw entry and exit rules before anything else reads them, so an oversized tree costs
+ * at most MAX_RULE_NODES steps: the first node past a limit is named by its path.
+ */
+export function ruleTreeErrors(input: unknown): SpecError[] {
+  let nodes = 0;
+  const visit = (r: unknown, path: string, depth: number): SpecError | undefined => {
+    if (depth > MAX_RULE_DEPTH) return { path, message: `rules nest at most ${MAX_RULE_DEPTH} deep` };
+    if (++nodes > MAX_RULE_NODES) return { path, message: `the entry and exit rules hold at most ${MAX_RULE_NODES} nodes together; this is one more` };
+    if (!r || typeof r !== 'object') return undefined;
+    for (const key of ['all', 'any'] as const) {
+      const children = (r as Record<string, unknown>)[key];
+      if (!Array.isArray(children)) continue;
+      for (let i = 0; i < children.length; i++) {
+        const e = visit(children[i], `${path}.${key}.${i}`, depth + 1);
+        if (e) return e;
+      }
+    }
+    return undefined;
+  };
+  const spec = (input ?? {}) as Record<string, unknown>;
+  const e = typeof input === 'object' ? (visit(spec.entry, 'entry', 1) ?? visit(spec.exit, 'exit', 1)) : undefined;
+  return e ? [e] : [];
+}
+
 /** Shape and meaning of a spec arriving as JSON (an HTTP body or a no-code workflow's compiled spec). */
 export function parseStrategySpec(input: unknown): SpecResult {
+  const oversized = ruleTreeErrors(input);
+  if (oversized.length) return { ok: false, errors: oversized };
   const shaped = strategySpecShape.safeParse(input);
   if (!shaped.success) return { ok: false, errors: shaped.error.issues.map((i) => ({ path: i.path.join('.') || '(spec)', message: i.message })) };
   const spec = shaped.data as StrategySpec;
@@ -142,10 +175,9 @@ export function parseStrategySpec(input: unknown): SpecResult {
     if (outputs.length > 0 && !o.output) errors.push({ path: `${path}.output`, message: `${kind} needs an output: ${outputs.join(', ')}` });
     if (outputs.length > 0 && o.output && !outputs.includes(o.output)) errors.push({ path: `${path}.output`, message: `${kind} offers ${outputs.join(', ')}` });
   };
-  const checkRule = (r: Rule, path: string, depth: number) => {
-    if (depth > MAX_RULE_DEPTH) return void errors.push({ path, message: `rules nest at most ${MAX_RULE_DEPTH} deep` });
-    if ('all' in r) r.all.forEach((c, i) => checkRule(c, `${path}.all.${i}`, depth + 1));
-    else if ('any' in r) r.any.forEach((c, i) => checkRule(c, `${path}.any.${i}`, depth + 1));
+  const checkRule = (r: Rule, path: string) => {
+    if ('all' in r) r.all.forEach((c, i) => checkRule(c, `${path}.all.${i}`));
+    else if ('any' in r) r.any.forEach((c, i) => checkRule(c, `${path}.any.${i}`));
     else {
       const [key, body] = 'compare' in r ? (['compare', r.compare] as const) : (['cross', r.cross] as const);
       checkOperand(body.left, `${path}.${key}.left`);
@@ -153,8 +185,8 @@ export function parseStrategySpec(input: unknown): SpecResult {
       if ('value' in body.left && 'value' in body.right) errors.push({ path: `${path}.${key}`, message: 'compares two constants' });
     }
   };
-  checkRule(spec.entry, 'entry', 1);
-  checkRule(spec.exit, 'exit', 1);
+  checkRule(spec.entry, 'entry');
+  checkRule(spec.exit, 'exit');
   const amount = spec.sizing.kind === 'fixed_quantity' ? spec.sizing.quantity : spec.sizing.percent;
   if (Number(amount) <= 0) errors.push({ path: `sizing.${spec.sizing.kind === 'fixed_quantity' ? 'quantity' : 'percent'}`, message: 'must be greater than 0' });
   if (spec.sizing.kind === 'percent_of_equity' && Number(spec.sizing.percent) > 100) errors.push({ path: 'sizing.percent', message: 'must be at most 100' });
