@@ -1,6 +1,6 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { StrategyClient, StrategyRejectedError, StrategyUnavailableError } from './strategy.client';
+import { ServiceClient, StrategyClient, StrategyRejectedError, StrategyUnavailableError } from './strategy.client';
 
 describe('StrategyClient', () => {
   let server: Server;
@@ -29,9 +29,15 @@ describe('StrategyClient', () => {
     expect(seen).toEqual({ method: 'POST', url: '/api/v1/screens/run', authorization: 'Bearer t', requestId: 'r-1' });
   });
 
-  it('turns a 4xx into a rejection carrying the problem detail', async () => {
-    handler = answer(422, '{"status":422,"detail":"filter 7 is retired"}');
-    await expect(client.get('/x')).rejects.toEqual(new StrategyRejectedError(422, 'filter 7 is retired'));
+  it.each([400, 404, 409, 422, 429])('turns a %d into a rejection carrying the problem detail', async (status) => {
+    handler = answer(status, `{"status":${status},"detail":"filter 7 is retired"}`);
+    await expect(client.get('/x')).rejects.toEqual(new StrategyRejectedError(status, 'filter 7 is retired'));
+  });
+
+  it("names the service it calls in a failure's message", async () => {
+    handler = answer(502, '{"detail":"bad gateway"}');
+    const nocode = new ServiceClient({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, timeoutMs: 300, service: 'nocode' });
+    await expect(nocode.get('/x')).rejects.toThrow('nocode answered GET /x with 502: bad gateway');
   });
 
   it.each<[string, RequestListener]>([

@@ -1,28 +1,40 @@
-/** Strategy did not answer usefully (down, timed out, 5xx, refused our credentials, odd body). */
-export class StrategyUnavailableError extends Error {
-  override name = 'StrategyUnavailableError';
+/** The service did not answer usefully (down, timed out, 5xx, refused our credentials, odd body). */
+export class ServiceUnavailableError extends Error {
+  override name = 'ServiceUnavailableError';
 }
 
-/** Strategy understood the request and refused it (4xx); `detail` is its explanation. */
-export class StrategyRejectedError extends Error {
-  override name = 'StrategyRejectedError';
+/** The service understood the request and refused it (4xx); `detail` is its explanation. */
+export class ServiceRejectedError extends Error {
+  override name = 'ServiceRejectedError';
   constructor(
     readonly status: number,
     readonly detail: string,
+    service = 'strategy',
   ) {
-    super(`strategy answered ${status}: ${detail}`);
+    super(`${service} answered ${status}: ${detail}`);
   }
 }
+
+/** What strategy's callers (user, nocode) catch. */
+export { ServiceUnavailableError as StrategyUnavailableError, ServiceRejectedError as StrategyRejectedError };
 
 export interface StrategyConfig {
   url: string;
   timeoutMs: number;
 }
 
+export interface ServiceConfig extends StrategyConfig {
+  /** The service's name, in error messages. */
+  service: string;
+}
+
 export interface CallerHeaders {
   authorization?: string;
   requestId?: string;
 }
+
+/** A refusal the caller can act on; anything else is the service being unavailable. */
+const REJECTIONS = [400, 404, 409, 422, 429];
 
 const detailOf = (text: string): string => {
   try {
@@ -34,9 +46,9 @@ const detailOf = (text: string): string => {
   return text.slice(0, 500) || 'no detail';
 };
 
-/** JSON over HTTP to strategy's published API; the caller's credentials travel with each call. */
-export class StrategyClient {
-  constructor(private readonly c: StrategyConfig) {}
+/** JSON over HTTP to another service's published API; the caller's credentials travel with each call. */
+export class ServiceClient {
+  constructor(private readonly c: ServiceConfig) {}
 
   get(path: string, caller: CallerHeaders = {}): Promise<unknown> {
     return this.call('GET', path, undefined, caller);
@@ -47,6 +59,7 @@ export class StrategyClient {
   }
 
   private async call(method: string, path: string, body: unknown, caller: CallerHeaders): Promise<unknown> {
+    const { service } = this.c;
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (caller.authorization) headers.authorization = caller.authorization;
@@ -63,16 +76,23 @@ export class StrategyClient {
       status = res.status;
       text = await res.text();
     } catch (e) {
-      throw new StrategyUnavailableError(`strategy did not answer ${method} ${path}: ${(e as Error).message}`, { cause: e });
+      throw new ServiceUnavailableError(`${service} did not answer ${method} ${path}: ${(e as Error).message}`, { cause: e });
     }
     if (status >= 200 && status < 300) {
       try {
         return JSON.parse(text) as unknown;
       } catch {
-        throw new StrategyUnavailableError(`strategy answered ${method} ${path} with something other than JSON`);
+        throw new ServiceUnavailableError(`${service} answered ${method} ${path} with something other than JSON`);
       }
     }
-    if ([400, 404, 409, 422].includes(status)) throw new StrategyRejectedError(status, detailOf(text));
-    throw new StrategyUnavailableError(`strategy answered ${method} ${path} with ${status}: ${detailOf(text)}`);
+    if (REJECTIONS.includes(status)) throw new ServiceRejectedError(status, detailOf(text), service);
+    throw new ServiceUnavailableError(`${service} answered ${method} ${path} with ${status}: ${detailOf(text)}`);
+  }
+}
+
+/** Strategy's published API, as user and nocode call it. */
+export class StrategyClient extends ServiceClient {
+  constructor(c: StrategyConfig) {
+    super({ ...c, service: 'strategy' });
   }
 }
