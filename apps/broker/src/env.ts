@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { decimalString } from '@alphintra/contracts';
+import { ConfigError } from '@alphintra/platform-config';
 import { authEnv } from '@alphintra/platform-auth';
 import { loadServiceEnv } from '@alphintra/platform-http';
 
@@ -17,11 +18,18 @@ export const brokerEnv = {
   BROKER_KEK_PREVIOUS: keyEncryptionKey.optional(),
   BROKER_KEK_PREVIOUS_ID: kekId.optional(),
   BROKER_DEFAULT_SLIPPAGE_BPS: z.coerce.number().int().min(0).max(10_000).default(5),
+  /** No slippage setting, stored or configured, makes the paper venue fill further from the market than this. */
+  BROKER_MAX_SLIPPAGE_BPS: z.coerce.number().int().min(0).max(10_000).default(500),
   BROKER_PAPER_MAX_FILL_QUANTITY: decimalString.refine((v) => !v.startsWith('-') && !/^0(\.0+)?$/.test(v), 'must be a positive decimal string').default('1000'),
+  /** Reports per order per message: the last one takes whatever the chunks of BROKER_PAPER_MAX_FILL_QUANTITY left. */
+  BROKER_PAPER_MAX_FILLS_PER_EVENT: z.coerce.number().int().min(1).max(1000).default(10),
 };
 
 export const loadEnv = (source: NodeJS.ProcessEnv = process.env) => {
   const env = loadServiceEnv('broker', 3006, { ...authEnv.shape, ...brokerEnv }, source);
+  if (env.BROKER_DEFAULT_SLIPPAGE_BPS > env.BROKER_MAX_SLIPPAGE_BPS) {
+    throw new ConfigError([{ variable: 'BROKER_DEFAULT_SLIPPAGE_BPS', message: `must be at most BROKER_MAX_SLIPPAGE_BPS (${env.BROKER_MAX_SLIPPAGE_BPS})` }]);
+  }
   return env;
 };
 export type BrokerEnv = ReturnType<typeof loadEnv>;

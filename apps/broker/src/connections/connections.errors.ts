@@ -13,3 +13,9 @@ export class UnknownDefaultConnectionError extends DomainError {
     ]);
   }
 }
+
+export class SlippageTooHighError extends DomainError {
+  constructor(max: number) {
+    super('BROKER.SLIPPAGE_TOO_HIGH', 'unprocessable', `slippageBps may be at most ${max}.`, [{ path: 'slippageBps', message: `must be at most ${max}` }]);
+  }
+}

@@ -5,7 +5,7 @@ import { PLATFORM } from '@alphintra/platform-http';
 import { kekRingOf, last4, sealCredentials, type KekRing } from '../credentials/envelope';
 import type { BrokerEnv } from '../env';
 import { VenueRouter, type ConnectionRow } from '../venues/venue-router';
-import { ConnectionNotFoundError, UnknownDefaultConnectionError } from './connections.errors';
+import { ConnectionNotFoundError, SlippageTooHighError, UnknownDefaultConnectionError } from './connections.errors';
 import { CONNECTION_COLUMNS, connectionOf, settingsOf } from './connections.repository';
 import { connectionView, type ConnectionBody, type SettingsBody } from './dto/connections.dto';
 
@@ -13,6 +13,7 @@ import { connectionView, type ConnectionBody, type SettingsBody } from './dto/co
 export class ConnectionsService {
   private readonly ring: KekRing;
   private readonly defaultSlippageBps: number;
+  private readonly maxSlippageBps: number;
 
   constructor(
     private readonly em: EntityManager,
@@ -21,6 +22,7 @@ export class ConnectionsService {
   ) {
     this.ring = kekRingOf(platform.env);
     this.defaultSlippageBps = platform.env.BROKER_DEFAULT_SLIPPAGE_BPS;
+    this.maxSlippageBps = platform.env.BROKER_MAX_SLIPPAGE_BPS;
   }
 
   async list(userId: string) {
@@ -60,10 +62,12 @@ export class ConnectionsService {
 
   async settings(userId: string) {
     const row = await settingsOf(this.em, userId);
-    return { defaultConnectionId: row?.defaultConnectionId ?? null, slippageBps: row?.slippageBps ?? this.defaultSlippageBps };
+    // A row stored before the cap is answered as the venue applies it.
+    return { defaultConnectionId: row?.defaultConnectionId ?? null, slippageBps: Math.min(row?.slippageBps ?? this.defaultSlippageBps, this.maxSlippageBps) };
   }
 
   async replaceSettings(userId: string, body: SettingsBody) {
+    if (body.slippageBps > this.maxSlippageBps) throw new SlippageTooHighError(this.maxSlippageBps);
     return this.em.transactional(async (em) => {
       if (body.defaultConnectionId && !(await connectionOf(em, userId, body.defaultConnectionId))) throw new UnknownDefaultConnectionError(body.defaultConnectionId);
       await query(

@@ -19,13 +19,15 @@ export interface VenueOrderRow {
   type: 'market' | 'limit';
   quantity: string;
   limitPrice: string | null;
+  /** Never fill a buy above it or a sell below it (null: an order routed before it existed). */
+  worstPrice: string | null;
   slippageBps: number;
   status: 'open' | 'filled' | 'cancelled' | 'rejected';
   cumulativeQuantity: string;
 }
 
 export const VENUE_ORDER_COLUMNS = `"id", "order_id" as "orderId", "user_id" as "userId", "connection_id" as "connectionId", "venue", "symbol", "side", "type",
-  "quantity"::text as "quantity", "limit_price"::text as "limitPrice", "slippage_bps" as "slippageBps", "status", "cumulative_quantity"::text as "cumulativeQuantity"`;
+  "quantity"::text as "quantity", "limit_price"::text as "limitPrice", "worst_price"::text as "worstPrice", "slippage_bps" as "slippageBps", "status", "cumulative_quantity"::text as "cumulativeQuantity"`;
 
 export type Report = { kind: 'fill'; quantity: Dec; price: Dec } | { kind: 'rejected'; reason: string } | { kind: 'cancelled'; reason?: string };
 
@@ -42,11 +44,11 @@ export class ExecutionBook {
     const now = new Date().toISOString();
     const [row] = await query<VenueOrderRow>(
       em,
-      `insert into "broker_data"."venue_order" ("id", "order_id", "user_id", "connection_id", "venue", "symbol", "side", "type", "quantity", "limit_price", "slippage_bps", "status", "created_at", "updated_at")
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'open', $12, $12)
+      `insert into "broker_data"."venue_order" ("id", "order_id", "user_id", "connection_id", "venue", "symbol", "side", "type", "quantity", "limit_price", "worst_price", "slippage_bps", "status", "created_at", "updated_at")
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'open', $13, $13)
        on conflict ("order_id") do nothing
        returning ${VENUE_ORDER_COLUMNS}`,
-      [uuidv7(), o.orderId, o.userId, connectionId, venue, o.symbol, o.side, o.type, o.quantity, o.limitPrice, slippageBps, now],
+      [uuidv7(), o.orderId, o.userId, connectionId, venue, o.symbol, o.side, o.type, o.quantity, o.limitPrice, o.worstPrice ?? null, slippageBps, now],
     );
     return row ?? null;
   }

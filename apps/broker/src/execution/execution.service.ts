@@ -11,6 +11,7 @@ import { ExecutionBook, VENUE_ORDER_COLUMNS, type RoutedOrder, type VenueOrderRo
 @Injectable()
 export class ExecutionService {
   private readonly defaultSlippageBps: number;
+  private readonly maxSlippageBps: number;
 
   constructor(
     private readonly em: EntityManager,
@@ -19,6 +20,7 @@ export class ExecutionService {
     @Inject(PLATFORM) platform: { env: BrokerEnv },
   ) {
     this.defaultSlippageBps = platform.env.BROKER_DEFAULT_SLIPPAGE_BPS;
+    this.maxSlippageBps = platform.env.BROKER_MAX_SLIPPAGE_BPS;
   }
 
   /** trading.order.routed, in the consumer's inbox transaction: to the user's default connection's venue, or paper. */
@@ -26,7 +28,8 @@ export class ExecutionService {
     const settings = await settingsOf(em, o.userId);
     const connection = settings?.defaultConnectionId ? await connectionOf(em, o.userId, settings.defaultConnectionId) : null;
     const venue = this.router.resolve(connection);
-    await venue.submit(em, o, { connectionId: connection?.id ?? null, slippageBps: settings?.slippageBps ?? this.defaultSlippageBps });
+    const slippageBps = Math.min(settings?.slippageBps ?? this.defaultSlippageBps, this.maxSlippageBps);
+    await venue.submit(em, o, { connectionId: connection?.id ?? null, slippageBps });
   }
 
   /** trading.order.cancel-requested: cancels what rests; an order filled, rejected or unknown here is left alone. */
@@ -56,6 +59,7 @@ export class ExecutionService {
         ...vo,
         quantity: trim(vo.quantity),
         limitPrice: vo.limitPrice === null ? null : trim(vo.limitPrice),
+        worstPrice: vo.worstPrice === null ? null : trim(vo.worstPrice),
         cumulativeQuantity: trim(vo.cumulativeQuantity),
         createdAt: new Date(vo.createdAt).toISOString(),
         executions: executions.map((e) => ({

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { OrderCancelRequested, OrderRouted, PriceUpdated, type EventData } from '@alphintra/contracts';
+import { loadEnv } from '../env';
 import { ReconciliationService } from '../reconciliation/reconciliation.service';
 import { startBrokerService, until, type BrokerServiceFixture } from '../testing/broker-service.fixture';
 
@@ -78,7 +79,7 @@ describe('paper venue', () => {
     expect(vo).toEqual({ status: 'filled', c: '2500.50000000' });
   });
 
-  it('rests a limit order until a price event crosses it, then fills at the limit price', async () => {
+  it('rests a limit order until a price event crosses it, then fills at the market capped by the limit', async () => {
     const s = sym();
     await price(s, '50');
     const buy = routed(alice, s, { type: 'limit', limitPrice: '45.5', quantity: '4' });
@@ -87,11 +88,93 @@ describe('paper venue', () => {
     await route(sell);
     await price(s, '46');
     expect(await fills(buy.orderId)).toEqual([{ n: '0' }]);
-    await price(s, '45.2');
-    expect((await f.executionsFor(buy.orderId))[0]).toMatchObject({ kind: 'fill', quantity: '4', price: '45.5', leavesQuantity: '0' });
+    await price(s, '45.2'); // 45.2 + 25 bps = 45.313, better than the limit
+    expect((await f.executionsFor(buy.orderId))[0]).toMatchObject({ kind: 'fill', quantity: '4', price: '45.313', leavesQuantity: '0' });
     expect(await fills(sell.orderId)).toEqual([{ n: '0' }]);
-    await price(s, '60');
+    await price(s, '60'); // 60 - 25 bps = 59.85, worse than the limit: the limit holds
     expect((await f.executionsFor(sell.orderId))[0]).toMatchObject({ kind: 'fill', price: '60' });
+  });
+
+  it('fills a marketable limit at the market, never at a limit far beyond it (defect 4)', async () => {
+    const s = sym();
+    await price(s, '100');
+    const buy = routed(alice, s, { type: 'limit', limitPrice: '200', worstPrice: '200', quantity: '2' });
+    const sell = routed(alice, s, { type: 'limit', side: 'sell', limitPrice: '50', worstPrice: '50', quantity: '1' });
+    await route(buy);
+    await route(sell);
+    expect((await f.executionsFor(buy.orderId))[0]).toMatchObject({ kind: 'fill', quantity: '2', price: '100.25', leavesQuantity: '0' });
+    expect((await f.executionsFor(sell.orderId))[0]).toMatchObject({ kind: 'fill', quantity: '1', price: '99.75' });
+  });
+
+  it('never fills beyond the worst price: a market order past it is cancelled with the reason, a limit rests until the market is within it', async () => {
+    const s = sym();
+    await price(s, '100');
+    const market = routed(alice, s, { worstPrice: '100.1' }); // 100 + 25 bps = 100.25 > 100.1
+    await route(market);
+    expect((await f.executionsFor(market.orderId))[0]).toMatchObject({
+      kind: 'cancelled',
+      quantity: null,
+      cumulativeQuantity: '0',
+      reason: "market price 100.25 is beyond the order's worst price 100.1",
+    });
+    const sell = routed(alice, s, { side: 'sell', worstPrice: '99.8' }); // 99.75 < 99.8
+    await route(sell);
+    expect((await f.executionsFor(sell.orderId))[0]).toMatchObject({ kind: 'cancelled', reason: expect.stringContaining('worst price 99.8') });
+    const within = routed(alice, s, { worstPrice: '101' });
+    await route(within);
+    expect((await f.executionsFor(within.orderId))[0]).toMatchObject({ kind: 'fill', price: '100.25' });
+
+    const limit = routed(alice, s, { type: 'limit', limitPrice: '120', worstPrice: '98', quantity: '3' });
+    await route(limit);
+    await price(s, '99');
+    expect(await fills(limit.orderId)).toEqual([{ n: '0' }]);
+    await price(s, '97.9'); // 97.9 + 25 bps = 98.14475: held to the worst price
+    expect((await f.executionsFor(limit.orderId))[0]).toMatchObject({ kind: 'fill', quantity: '3', price: '98' });
+    const [vo] = await f.sql(`select "worst_price"::text as w from "broker_data"."venue_order" where "order_id" = ?`, [limit.orderId]);
+    expect(vo).toEqual({ w: '98.00000000' });
+  });
+
+  it('bounds the reports of one message: a quantity of 10^12 fills in BROKER_PAPER_MAX_FILLS_PER_EVENT reports, and the broker stays ready (defect 3)', async () => {
+    const s = sym();
+    await price(s, '10');
+    const huge = routed(alice, s, { type: 'limit', side: 'sell', limitPrice: '0.00000001', worstPrice: '0.00000001', quantity: '1000000000000' });
+    await route(huge);
+    const reports = await f.executionsFor(huge.orderId, 10);
+    expect(reports).toHaveLength(10);
+    expect(reports.map((r) => r.quantity)).toEqual([...Array(9).fill('1000'), '999999991000']);
+    expect(reports.every((r) => r.price === '9.975')).toBe(true);
+    expect(reports.at(-1)).toMatchObject({ cumulativeQuantity: '1000000000000', leavesQuantity: '0' });
+
+    // Resting orders a later price crosses: each of them bounded the same way.
+    const resting = [1, 2, 3].map(() => routed(alice, s, { type: 'limit', limitPrice: '5', quantity: '1000000000' }));
+    for (const o of resting) await route(o);
+    await price(s, '4');
+    for (const o of resting) expect((await f.executionsFor(o.orderId, 10)).map((r) => r.price)).toEqual(Array(10).fill('4.01'));
+    expect((await fetch(`${f.url}/health/ready`)).status).toBe(200);
+  });
+
+  it('caps slippage: settings above BROKER_MAX_SLIPPAGE_BPS are refused, and a row stored before the cap is applied at the cap (defect 5)', async () => {
+    const erin = randomUUID();
+    const refused = await f.api('PUT', '/api/v1/broker/settings', { as: erin, body: { defaultConnectionId: null, slippageBps: 501 } });
+    expect(refused.status).toBe(422);
+    expect(refused.body).toMatchObject({ code: 'BROKER.SLIPPAGE_TOO_HIGH', errors: [{ path: 'slippageBps', message: 'must be at most 500' }] });
+    expect(await f.sql(`select 1 from "broker_data"."settings" where "user_id" = ?`, [erin])).toEqual([]);
+    expect((await f.api('PUT', '/api/v1/broker/settings', { as: erin, body: { defaultConnectionId: null, slippageBps: 500 } })).status).toBe(200);
+
+    await f.sql(`update "broker_data"."settings" set "slippage_bps" = 10000 where "user_id" = ?`, [erin]);
+    expect((await f.api('GET', '/api/v1/broker/settings', { as: erin })).body).toEqual({ defaultConnectionId: null, slippageBps: 500 });
+    const s = sym();
+    await price(s, '100');
+    const o = routed(erin, s);
+    await route(o);
+    expect((await f.executionsFor(o.orderId))[0]).toMatchObject({ kind: 'fill', price: '105' });
+  });
+
+  it('refuses to start with BROKER_DEFAULT_SLIPPAGE_BPS above BROKER_MAX_SLIPPAGE_BPS', () => {
+    const source = { ...f.inst.envFor('broker'), BROKER_KEK: randomBytes(32).toString('base64'), AUTH_JWKS_URL: 'http://127.0.0.1:1/jwks' };
+    expect(() => loadEnv({ ...source, BROKER_DEFAULT_SLIPPAGE_BPS: '600' })).toThrow(/BROKER_DEFAULT_SLIPPAGE_BPS: must be at most BROKER_MAX_SLIPPAGE_BPS \(500\)/);
+    expect(() => loadEnv({ ...source, BROKER_DEFAULT_SLIPPAGE_BPS: '600', BROKER_MAX_SLIPPAGE_BPS: '600' })).not.toThrow();
+    expect(() => loadEnv({ ...source, BROKER_PAPER_MAX_FILLS_PER_EVENT: '0' })).toThrow(/BROKER_PAPER_MAX_FILLS_PER_EVENT/);
   });
 
   it('cancels a resting limit order, and ignores a cancel of an order already filled', async () => {
@@ -193,7 +276,7 @@ describe('paper venue across a restart', () => {
     await f.consumed(await f.publish(OrderRouted, market.orderId, market));
     await f.consumed(await f.publish(OrderRouted, limit.orderId, limit));
     await price('89');
-    expect((await f.executionsFor(limit.orderId))[0]).toMatchObject({ kind: 'fill', price: '90', quantity: '2' });
+    expect((await f.executionsFor(limit.orderId))[0]).toMatchObject({ kind: 'fill', price: '89.0445', quantity: '2' }); // 89 + 5 bps
     await f.consumed(await f.publish(OrderRouted, limit.orderId, limit));
     await new Promise((r) => setTimeout(r, 300));
     const counts = await f.sql<{ order_id: string; n: string }>(

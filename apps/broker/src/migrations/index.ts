@@ -1,6 +1,7 @@
 import { deadLetterRedrivesMigration, messagingMigration } from '@alphintra/platform-messaging';
 import { Broker } from './0002_broker';
 import { Reconciliation } from './0003_reconciliation';
+import { WorstPrice } from './0004_worst_price';
 
 /** In order; a migration once released is never edited, only followed. */
 export const migrations = [
@@ -8,4 +9,5 @@ export const migrations = [
   { name: '0002_broker', class: Broker },
   deadLetterRedrivesMigration('broker_data'),
   { name: '0003_reconciliation', class: Reconciliation },
+  { name: '0004_worst_price', class: WorstPrice },
 ];

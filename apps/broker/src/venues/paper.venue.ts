@@ -1,35 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Dec, formatDecimal } from '@alphintra/money';
+import { Dec } from '@alphintra/money';
 import { query } from '@alphintra/platform-database';
 import { PLATFORM } from '@alphintra/platform-http';
 import type { BrokerEnv } from '../env';
 import { ExecutionBook, VENUE_ORDER_COLUMNS, type RoutedOrder, type VenueOrderRow } from '../execution/execution-book';
+import { chunks, quote } from './paper-fill';
 import type { ConnectionTestResult, SubmitContext, Venue } from './venue';
 
 export const PAPER = 'paper';
-const BPS = new Dec(10_000);
-
-/** Market orders pay the last price plus slippage: a buy pays more, a sell gets less. */
-export function slipped(last: Dec, side: 'buy' | 'sell', bps: number): Dec {
-  const factor = side === 'buy' ? BPS.plus(bps) : BPS.minus(bps);
-  return new Dec(formatDecimal(last.times(factor).div(BPS), 8));
-}
-
-/** A limit order fills once the price reaches its limit: buy at or below, sell at or above. */
-export const crosses = (side: 'buy' | 'sell', price: Dec, limit: Dec) => (side === 'buy' ? price.lte(limit) : price.gte(limit));
-
-/** Fill quantities of at most `max` each, adding up to `leaves`. */
-export function chunks(leaves: Dec, max: Dec): Dec[] {
-  const out: Dec[] = [];
-  let left = leaves;
-  while (left.gt(0)) {
-    const q = Dec.min(left, max);
-    out.push(q);
-    left = left.minus(q);
-  }
-  return out;
-}
 
 /** The built-in simulated venue: fills against the last price of marketdata.price.updated. Never touches a network. */
 @Injectable()
@@ -37,12 +16,16 @@ export class PaperVenue implements Venue {
   readonly name = PAPER;
   readonly live = false;
   private readonly maxFill: Dec;
+  private readonly maxFills: number;
+  private readonly maxSlippageBps: number;
 
   constructor(
     private readonly book: ExecutionBook,
     @Inject(PLATFORM) platform: { env: BrokerEnv },
   ) {
     this.maxFill = new Dec(platform.env.BROKER_PAPER_MAX_FILL_QUANTITY);
+    this.maxFills = platform.env.BROKER_PAPER_MAX_FILLS_PER_EVENT;
+    this.maxSlippageBps = platform.env.BROKER_MAX_SLIPPAGE_BPS;
   }
 
   test(): Promise<ConnectionTestResult> {
@@ -53,14 +36,10 @@ export class PaperVenue implements Venue {
     await this.lockSymbol(em, o.symbol);
     const vo = await this.book.accept(em, o, PAPER, ctx.connectionId, ctx.slippageBps);
     if (!vo) return; // accepted before: no second effect
+    if (vo.type === 'limit' && vo.limitPrice === null) return this.book.report(em, vo, { kind: 'rejected', reason: 'limit order without a limit price' });
     const last = await this.lastPrice(em, o.symbol);
-    if (vo.type === 'market') {
-      if (!last) return this.book.report(em, vo, { kind: 'rejected', reason: 'no market price' });
-      return this.fill(em, vo, slipped(last, vo.side, vo.slippageBps));
-    }
-    if (vo.limitPrice === null) return this.book.report(em, vo, { kind: 'rejected', reason: 'limit order without a limit price' });
-    // A limit order that is marketable on arrival fills at once; otherwise it rests.
-    if (last && crosses(vo.side, last, new Dec(vo.limitPrice))) await this.fill(em, vo, new Dec(vo.limitPrice));
+    if (!last) return vo.type === 'market' ? this.book.report(em, vo, { kind: 'rejected', reason: 'no market price' }) : undefined;
+    await this.execute(em, vo, last);
   }
 
   async cancel(em: EntityManager, vo: VenueOrderRow): Promise<void> {
@@ -68,7 +47,7 @@ export class PaperVenue implements Venue {
     await this.book.report(em, vo, { kind: 'cancelled', reason: 'cancel requested' });
   }
 
-  /** Keeps the last price and fills the resting limit orders it crosses, at their limit. Older prices lose. */
+  /** Keeps the last price and fills the resting limit orders it reaches. Older prices lose. */
   async onPrice(em: EntityManager, symbol: string, price: string, at: string): Promise<void> {
     await this.lockSymbol(em, symbol);
     const [kept] = await query<{ symbol: string }>(
@@ -79,20 +58,26 @@ export class PaperVenue implements Venue {
       [symbol, price, new Date(at).toISOString()],
     );
     if (!kept) return;
+    // A limit's bound is the tighter of its limit and its worst price (see paper-fill's boundOf).
     const resting = await query<VenueOrderRow>(
       em,
       `select ${VENUE_ORDER_COLUMNS} from "broker_data"."venue_order"
        where "symbol" = $1 and "status" = 'open' and "type" = 'limit' and "venue" = '${PAPER}'
-         and (("side" = 'buy' and "limit_price" >= $2::numeric) or ("side" = 'sell' and "limit_price" <= $2::numeric))
+         and (("side" = 'buy' and least("limit_price", coalesce("worst_price", "limit_price")) >= $2::numeric)
+           or ("side" = 'sell' and greatest("limit_price", coalesce("worst_price", "limit_price")) <= $2::numeric))
        order by "created_at", "id" for update`,
       [symbol, price],
     );
-    for (const vo of resting) await this.fill(em, vo, new Dec(vo.limitPrice!));
+    for (const vo of resting) await this.execute(em, vo, new Dec(price));
   }
 
-  private async fill(em: EntityManager, vo: VenueOrderRow, price: Dec): Promise<void> {
+  /** Slippage beyond the cap (a row stored before it, say) is held to the cap. */
+  private async execute(em: EntityManager, vo: VenueOrderRow, last: Dec): Promise<void> {
+    const q = quote(vo, last, Math.min(vo.slippageBps, this.maxSlippageBps));
+    if (q.kind === 'cancel') return this.book.report(em, vo, { kind: 'cancelled', reason: q.reason });
+    if (q.kind === 'rest') return;
     const leaves = new Dec(vo.quantity).minus(vo.cumulativeQuantity);
-    for (const q of chunks(leaves, this.maxFill)) await this.book.report(em, vo, { kind: 'fill', quantity: q, price });
+    for (const quantity of chunks(leaves, this.maxFill, this.maxFills)) await this.book.report(em, vo, { kind: 'fill', quantity, price: q.price });
   }
 
   private async lastPrice(em: EntityManager, symbol: string): Promise<Dec | null> {

@@ -1,11 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { ExecutionBook } from '../execution/execution-book';
 import { LiveVenueRegistry, UnconfiguredLiveVenue, type LiveVenueAdapter } from './live-venue.registry';
-import { chunks, crosses, PaperVenue, slipped } from './paper.venue';
+import { PaperVenue } from './paper.venue';
 import { classify, VenueRouter, type ConnectionRow } from './venue-router';
-import { Dec } from '@alphintra/money';
 
-const env = { BROKER_KEK: randomBytes(32), BROKER_KEK_ID: 'kek-1', BROKER_PAPER_MAX_FILL_QUANTITY: '1000', BROKER_DEFAULT_SLIPPAGE_BPS: 5 };
+const env = { BROKER_KEK: randomBytes(32), BROKER_KEK_ID: 'kek-1', BROKER_PAPER_MAX_FILL_QUANTITY: '1000', BROKER_PAPER_MAX_FILLS_PER_EVENT: 10, BROKER_DEFAULT_SLIPPAGE_BPS: 5, BROKER_MAX_SLIPPAGE_BPS: 500 };
 const book = {} as ExecutionBook;
 const paper = new PaperVenue(book, { env } as never);
 
@@ -63,23 +62,5 @@ describe('venue routing: paper and live are apart', () => {
       row({ mode: 'live', broker: 'alpaca', credentialsCiphertext: 'v1.a.b.c', wrappedDataKey: 'v1.a.b.c', kekId: 'kek-1' }),
     );
     expect(await venue.test()).toEqual({ ok: false, detail: 'no live adapter configured for broker "alpaca"' });
-  });
-});
-
-describe('paper fill arithmetic', () => {
-  it('slippage: buy pays more, sell gets less, exactly', () => {
-    expect(slipped(new Dec('200.40'), 'buy', 25).toFixed()).toBe('200.901');
-    expect(slipped(new Dec('200.40'), 'sell', 25).toFixed()).toBe('199.899');
-    expect(slipped(new Dec('0.00000003'), 'buy', 1).toFixed()).toBe('0.00000003');
-  });
-  it('chunks add up to the quantity', () => {
-    expect(chunks(new Dec('2500.5'), new Dec(1000)).map(String)).toEqual(['1000', '1000', '500.5']);
-    expect(chunks(new Dec('1000'), new Dec(1000)).map(String)).toEqual(['1000']);
-  });
-  it('crossing', () => {
-    expect(crosses('buy', new Dec(45), new Dec(45))).toBe(true);
-    expect(crosses('buy', new Dec('45.01'), new Dec(45))).toBe(false);
-    expect(crosses('sell', new Dec(60), new Dec(60))).toBe(true);
-    expect(crosses('sell', new Dec('59.99'), new Dec(60))).toBe(false);
   });
 });

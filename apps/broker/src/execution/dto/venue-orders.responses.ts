@@ -13,6 +13,7 @@ export const venueOrderListResponse = wire.page(
     type: z.enum(['market', 'limit']),
     quantity: wire.decimal(),
     limitPrice: wire.decimal().nullable(),
+    worstPrice: wire.decimal().nullable().describe('no fill of a buy above it or a sell below it; null: routed before it existed'),
     slippageBps: z.number().int(),
     status: z.enum(['open', 'filled', 'cancelled', 'rejected']),
     cumulativeQuantity: wire.decimal(),
