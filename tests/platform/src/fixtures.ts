@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { migrateService, openOrm, schemaOf, type ServiceName } from '@alphintra/platform-database';
 import { provisionTestInstallation, testInfra, type TestInstallation } from '@alphintra/testing';
-import { messagingMigration } from '@alphintra/platform-messaging';
+import { messagingMigration, messagingResilienceMigration } from '@alphintra/platform-messaging';
 
 export interface MessagingFixture {
   inst: TestInstallation;
@@ -22,7 +22,7 @@ export async function messagingFixture(service: ServiceName, extraSql: string[] 
   const owner = { ...base, user: env[`${v}_OWNER_USER`], password: env[`${v}_OWNER_PASSWORD`] };
   const runtime = { ...base, user: env[`${v}_USER`], password: env[`${v}_PASSWORD`] };
   const schema = schemaOf(service);
-  const migrations = [messagingMigration(schema)];
+  const migrations = [messagingMigration(schema), messagingResilienceMigration(schema)];
   if (extraSql.length) {
     const { Migration } = await import('@mikro-orm/migrations');
     class Extra extends Migration {
@@ -74,4 +74,21 @@ export async function until(what: string, check: () => Promise<boolean> | boolea
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Starts `consumer.process.ts`, whose handler SIGKILLs its own process on a message with data key `poison`. */
+export function spawnConsumer(f: MessagingFixture, groupId: string, maxAttempts: number): ChildProcess {
+  return spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'consumer.process.ts')], {
+    env: {
+      ...process.env,
+      SWC_NODE_PROJECT: join(__dirname, '../../../tsconfig.json'),
+      CONSUMER_CONNECTION: JSON.stringify(f.runtime),
+      CONSUMER_SCHEMA: f.schema,
+      CONSUMER_BROKERS: testInfra().brokers.join(','),
+      CONSUMER_GROUP: groupId,
+      CONSUMER_TOPIC_PREFIX: f.inst.topicPrefix,
+      CONSUMER_MAX_ATTEMPTS: String(maxAttempts),
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
 }

@@ -12,3 +12,5 @@ export * from './consumer-group';
 export * from './kafka-offsets';
 export * from './dead-letters';
 export * from './span-reader';
+export * from './consumer-attempts';
+export * from './transient';

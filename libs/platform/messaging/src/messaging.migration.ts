@@ -1,5 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
-import { deadLetterRedrivesSql, messagingTablesSql } from './messaging.sql';
+import { deadLetterRedrivesSql, messagingTablesSql, resilienceSql } from './messaging.sql';
 
 type NamedMigration = { name: string; class: new (...args: never[]) => Migration };
 
@@ -17,3 +17,6 @@ export const messagingMigration = (schema: string): NamedMigration => migrationO
 
 /** The record of redriven dead letters; each service lists it after its own migrations of the time. */
 export const deadLetterRedrivesMigration = (schema: string): NamedMigration => migrationOf('messaging_0002_dead_letter_redrives', deadLetterRedrivesSql(schema));
+
+/** Attempt records of consumers, the relay's dead letters, inbox retention (ADR 0015); listed after a service's migrations of the time. */
+export const messagingResilienceMigration = (schema: string): NamedMigration => migrationOf('messaging_0003_resilience', resilienceSql(schema));

@@ -39,3 +39,34 @@ export const deadLetterRedrivesSql = (schema: string): string[] => [
      primary key ("dlq_topic", "dlq_partition", "dlq_offset")
    )`,
 ];
+
+/**
+ * Poison containment, relay dead letters and inbox retention: per consumer group and partition
+ * the range of offsets begun and not finished (and how often); outbox rows Kafka refused for
+ * good; an index for purging old inbox rows.
+ */
+export const resilienceSql = (schema: string): string[] => [
+  `create table if not exists "${schema}"."consumer_attempt" (
+     "group_id" text not null,
+     "topic" text not null,
+     "partition" int not null,
+     "first_offset" bigint not null,
+     "last_offset" bigint not null,
+     "attempts" int not null,
+     "updated_at" timestamptz not null default now(),
+     primary key ("group_id", "topic", "partition")
+   )`,
+  `create table if not exists "${schema}"."outbox_dead_letter" (
+     "id" bigint primary key,
+     "event_id" uuid not null,
+     "topic" text not null,
+     "aggregate_key" text not null,
+     "event_type" text not null,
+     "headers" jsonb not null,
+     "payload" jsonb not null,
+     "created_at" timestamptz not null,
+     "error" text not null,
+     "dead_lettered_at" timestamptz not null default now()
+   )`,
+  `create index if not exists "inbox_received_at_idx" on "${schema}"."inbox" ("received_at")`,
+];
