@@ -1,4 +1,4 @@
-import { deadLetterRedrivesMigration, messagingMigration } from '@alphintra/platform-messaging';
+import { deadLetterRedrivesMigration, messagingMigration, messagingResilienceMigration } from '@alphintra/platform-messaging';
 import { Broker } from './0002_broker';
 import { Reconciliation } from './0003_reconciliation';
 import { WorstPrice } from './0004_worst_price';
@@ -10,4 +10,5 @@ export const migrations = [
   deadLetterRedrivesMigration('broker_data'),
   { name: '0003_reconciliation', class: Reconciliation },
   { name: '0004_worst_price', class: WorstPrice },
+  messagingResilienceMigration('broker_data'),
 ];

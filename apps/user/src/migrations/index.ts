@@ -1,4 +1,4 @@
-import { deadLetterRedrivesMigration, messagingMigration } from '@alphintra/platform-messaging';
+import { deadLetterRedrivesMigration, messagingMigration, messagingResilienceMigration } from '@alphintra/platform-messaging';
 import { Profiles } from './0002_profiles';
 import { Replicas } from './0003_replicas';
 import { Watchlists } from './0004_watchlists';
@@ -12,4 +12,5 @@ export const migrations = [
   { name: '0004_watchlists', class: Watchlists },
   { name: '0005_screeners', class: Screeners },
   deadLetterRedrivesMigration('user_data'),
+  messagingResilienceMigration('user_data'),
 ];
