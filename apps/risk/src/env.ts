@@ -19,5 +19,11 @@ export const riskDefaultsEnv = {
     .pipe(z.array(z.enum(['buy', 'sell'])).min(1)),
 };
 
-export const loadEnv = (source: NodeJS.ProcessEnv = process.env) => loadServiceEnv('risk', 3005, { ...authEnv.shape, ...riskDefaultsEnv }, source);
+/** The platform's caps on any one order, checked besides (never instead of) an account's own limits. */
+export const riskCapsEnv = {
+  RISK_MAX_ORDER_QUANTITY: positiveDecimal.default('1000000'),
+  RISK_MAX_ORDER_NOTIONAL: positiveDecimal.default('10000000'),
+};
+
+export const loadEnv = (source: NodeJS.ProcessEnv = process.env) => loadServiceEnv('risk', 3005, { ...authEnv.shape, ...riskDefaultsEnv, ...riskCapsEnv }, source);
 export type RiskEnv = ReturnType<typeof loadEnv>;

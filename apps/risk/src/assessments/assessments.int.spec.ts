@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AssessmentApproved, AssessmentRejected, BlacklistAdded, BlacklistRemoved, OrderFilled, OrderSubmitted, PositionChanged } from '@alphintra/contracts';
+import { AssessmentApproved, AssessmentRejected, BlacklistAdded, BlacklistRemoved, OrderCancelled, OrderExpired, OrderFilled, OrderRejected, OrderSubmitted, PositionChanged } from '@alphintra/contracts';
 import { startRiskService, type RiskServiceFixture } from '../testing/risk-service.fixture';
 
 const limits = { maxOrderNotional: '1000', maxPositionNotional: '1500', maxOpenOrders: 2, maxOrdersPerDay: 10, allowedSides: ['buy', 'sell'], allowedSymbols: null };
@@ -10,14 +10,15 @@ describe('risk assessments of submitted orders', () => {
   const alice = randomUUID();
   const bob = randomUUID();
 
-  const order = (userId: string, o: Partial<{ symbol: string; side: 'buy' | 'sell'; quantity: string; referencePrice: string; buyingPower: string }> = {}) => ({
+  type OrderFields = { symbol: string; side: 'buy' | 'sell'; type: 'market' | 'limit'; quantity: string; limitPrice: string | null; referencePrice: string; buyingPower: string; worstPrice: string; lastPrice: string | null };
+  const order = (userId: string, o: Partial<OrderFields> = {}) => ({
     orderId: randomUUID(),
     userId,
     symbol: 'AAPL',
     side: 'buy' as const,
-    type: 'limit' as const,
+    type: 'limit' as 'market' | 'limit',
     quantity: '5',
-    limitPrice: '100',
+    limitPrice: '100' as string | null,
     timeInForce: 'day' as const,
     referencePrice: '100',
     buyingPower: '10000',
@@ -43,7 +44,7 @@ describe('risk assessments of submitted orders', () => {
     expect(e.type).toBe(AssessmentApproved.type);
     expect(e.subject).toBe(o.orderId);
     const data = e.data as { rules: { rule: string; passed: boolean }[]; assessmentId: string };
-    expect(data.rules).toHaveLength(8);
+    expect(data.rules).toHaveLength(11);
     expect(data.rules.every((r) => r.passed)).toBe(true);
 
     const mine = await f.api('GET', `/api/v1/risk/assessments?orderId=${o.orderId}`, { as: alice });
@@ -58,6 +59,36 @@ describe('risk assessments of submitted orders', () => {
     const e = await submit(order(alice, { quantity: '10.5' }));
     expect(e.type).toBe(AssessmentRejected.type);
     expect((e.data as { reasons: string[] }).reasons).toEqual([expect.stringMatching(/^max_order_notional: order notional 1050 exceeds max 1000/)]);
+  });
+
+  it('values a buy at its worst price and a sell at the market, not at a limit far below it', async () => {
+    const erin = randomUUID();
+    await f.api('PUT', `/api/v1/risk/limits/${erin}`, { as: officer, roles: ['admin'], body: { ...limits, maxPositionNotional: '1000000000' } });
+    // 10 x 100 at the reference price, but trading reserved at 101: worth 1010.
+    const buy = await submit(order(erin, { type: 'market', limitPrice: null, quantity: '10', referencePrice: '100', worstPrice: '101', lastPrice: '100' }));
+    expect((buy.data as { reasons: string[] }).reasons).toEqual(['max_order_notional: order notional 1010 exceeds max 1000 (10 at 101)']);
+
+    await f.consumed(await f.publish(PositionChanged, `${erin}:AAPL`, { userId: erin, symbol: 'AAPL', quantity: '1000000000000', avgPrice: '10', realizedPnl: '0', changedAt: new Date().toISOString() }));
+    const dump = order(erin, { side: 'sell', quantity: '1000000000000', limitPrice: '0.00000001', referencePrice: '0.00000001', worstPrice: '0.00000001', lastPrice: '10' });
+    const e = await submit(dump);
+    expect(e.type).toBe(AssessmentRejected.type);
+    expect((e.data as { reasons: string[] }).reasons).toEqual([
+      'max_order_notional: order notional 10000000000000 exceeds max 1000 (1000000000000 at 10)',
+      "platform_max_order_quantity: quantity 1000000000000 exceeds the platform's max 1000000",
+      "platform_max_order_notional: order notional 10000000000000 exceeds the platform's max 10000000 (1000000000000 at 10)",
+    ]);
+    const [entry] = await f.sql<{ payload: { valuationPrice: string } }>(`select "payload" from "risk_data"."compliance_log" where "subject" = ?`, [dump.orderId]);
+    expect(entry!.payload.valuationPrice).toBe('10');
+  });
+
+  it('applies the platform caps to an account whose own limits are higher', async () => {
+    const whale = randomUUID();
+    await f.api('PUT', `/api/v1/risk/limits/${whale}`, { as: officer, roles: ['admin'], body: { ...limits, maxOrderNotional: '100000000000', maxPositionNotional: '100000000000' } });
+    const many = await submit(order(whale, { quantity: '1000001', limitPrice: '0.01', referencePrice: '0.01', worstPrice: '0.01', buyingPower: '1' }));
+    expect((many.data as { reasons: string[] }).reasons).toEqual(["platform_max_order_quantity: quantity 1000001 exceeds the platform's max 1000000"]);
+    const rich = await submit(order(whale, { quantity: '1000', limitPrice: '10000.01', referencePrice: '10000.01', worstPrice: '10000.01', buyingPower: '1' }));
+    expect((rich.data as { reasons: string[] }).reasons).toEqual([expect.stringMatching(/^platform_max_order_notional: order notional 10000010 exceeds the platform's max 10000000/)]);
+    expect((await submit(order(whale, { quantity: '1000000', limitPrice: '10', referencePrice: '10', worstPrice: '10', buyingPower: '1' }))).type).toBe(AssessmentApproved.type);
   });
 
   it('rejects a blacklisted symbol once marketdata says so, and approves again after removal', async () => {
@@ -91,6 +122,49 @@ describe('risk assessments of submitted orders', () => {
       await f.publish(OrderFilled, first.orderId, { orderId: first.orderId, userId: dave, symbol: 'AAPL', side: 'buy', quantity: '5', avgFillPrice: '100', filledAt: new Date().toISOString() }),
     );
     expect((await submit(order(dave))).type).toBe(AssessmentApproved.type);
+  });
+
+  it('refuses a sell beyond the shares held less what other open sells still have to sell, as fills and closes come in', async () => {
+    const frank = randomUUID();
+    await f.api('PUT', `/api/v1/risk/limits/${frank}`, { as: officer, roles: ['admin'], body: { ...limits, maxOpenOrders: 50, maxOrdersPerDay: 50 } });
+    const sell = (quantity: string) => order(frank, { symbol: 'NVDA', side: 'sell', quantity, limitPrice: '10', referencePrice: '10', lastPrice: '10' });
+    const position = async (quantity: string, fill?: { orderId: string; fillQuantity: string }) =>
+      f.consumed(
+        await f.publish(PositionChanged, `${frank}:NVDA`, { userId: frank, symbol: 'NVDA', quantity, avgPrice: '10', realizedPnl: '0', changedAt: new Date().toISOString(), ...fill }),
+      );
+    const reasons = (e: { data: unknown }) => (e.data as { reasons?: string[] }).reasons ?? [];
+
+    expect(reasons(await submit(sell('1')))).toEqual(['sell_within_holdings: sell 1 NVDA exceeds the 0 available (0 held, 0 committed to other open sells)']);
+    await position('10');
+    const first = sell('6');
+    expect((await submit(first)).type).toBe(AssessmentApproved.type);
+    expect(reasons(await submit(sell('4.00000001')))).toEqual([
+      'sell_within_holdings: sell 4.00000001 NVDA exceeds the 4 available (10 held, 6 committed to other open sells)',
+    ]);
+    // A partial fill of the first sell: 2 shares fewer held, 2 fewer still to sell.
+    await position('8', { orderId: first.orderId, fillQuantity: '2' });
+    expect(await f.sql(`select "filled_quantity"::text as f, "side", "symbol" from "risk_data"."order_track" where "order_id" = ?`, [first.orderId])).toEqual([
+      { f: '2.00000000', side: 'sell', symbol: 'NVDA' },
+    ]);
+    expect(reasons(await submit(sell('4.5')))).toEqual([expect.stringContaining('exceeds the 4 available (8 held, 4 committed to other open sells)')]);
+    const second = sell('4');
+    expect((await submit(second)).type).toBe(AssessmentApproved.type);
+
+    // Cancelled and expired orders stop counting; a rejected one never counted.
+    await f.consumed(await f.publish(OrderCancelled, first.orderId, { orderId: first.orderId, userId: frank, symbol: 'NVDA', filledQuantity: '2', cancelledAt: new Date().toISOString() }));
+    expect(reasons(await submit(sell('4.1')))).toEqual([expect.stringContaining('exceeds the 4 available (8 held, 4 committed to other open sells)')]);
+    await f.consumed(await f.publish(OrderExpired, second.orderId, { orderId: second.orderId, userId: frank, symbol: 'NVDA', filledQuantity: '0', expiredAt: new Date().toISOString() }));
+    const third = sell('8');
+    expect((await submit(third)).type).toBe(AssessmentApproved.type);
+    await f.consumed(await f.publish(OrderRejected, third.orderId, { orderId: third.orderId, userId: frank, symbol: 'NVDA', reasons: ['venue'], rejectedAt: new Date().toISOString() }));
+    expect((await submit(sell('8'))).type).toBe(AssessmentApproved.type);
+    expect(await f.sql(`select "closed_by" from "risk_data"."order_track" where "order_id" in (?, ?, ?) order by "closed_by"`, [first.orderId, second.orderId, third.orderId])).toEqual([
+      { closed_by: 'trading.order.cancelled' },
+      { closed_by: 'trading.order.expired' },
+      { closed_by: 'trading.order.rejected' },
+    ]);
+    // Buys are not limited by holdings.
+    expect((await submit(order(frank, { symbol: 'NVDA', quantity: '1' }))).type).toBe(AssessmentApproved.type);
   });
 
   it('rejects a buy whose buying power went negative', async () => {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
 import { AssessmentApproved, AssessmentRejected, type EventData, type OrderSubmitted } from '@alphintra/contracts';
 import type { Principal } from '@alphintra/platform-auth';
+import { formatDecimal } from '@alphintra/money';
 import { OutboxPublisher } from '@alphintra/platform-messaging';
 import { TextArrayType, uuidv7 } from '@alphintra/platform-database';
 import { pageOf } from '@alphintra/platform-http';
@@ -9,7 +10,7 @@ import { COMPLIANCE_LOG_LOCK, ComplianceLog } from '../compliance/compliance-log
 import { LimitsService } from '../limits/limits.service';
 import { assessmentView, type AssessmentsQuery } from './dto/assessments.dto';
 import { RiskAssessment } from './risk-assessment.entity';
-import { evaluate } from './rules';
+import { evaluate, valuationPrice } from './rules';
 
 const TEXT_ARRAY = new TextArrayType();
 
@@ -37,24 +38,27 @@ export class AssessmentsService {
     await em.execute(`select pg_advisory_xact_lock(?), pg_advisory_xact_lock(hashtext(?))`, [COMPLIANCE_LOG_LOCK, `risk:account:${o.userId}`]);
     const submittedAt = new Date(o.submittedAt).toISOString();
     // One round trip for every fact the rules need (the order's own track row is not among them).
-    const [facts] = await em.execute<{ done: boolean; open: string; today: string; quantity: string | null; blacklisted: boolean; reason: string | null }[]>(
+    const [facts] = await em.execute<{ done: boolean; open: string; today: string; openSells: string; quantity: string | null; blacklisted: boolean; reason: string | null }[]>(
       `select exists (select 1 from "risk_data"."risk_assessment" where "order_id" = ?) as "done",
-              t."open", t."today",
+              t."open", t."today", t."openSells",
               (select "quantity"::text from "risk_data"."exposure" where "user_id" = ? and "symbol" = ?) as "quantity",
               b."symbol" is not null as "blacklisted", b."reason"
        from (select count(*) filter (where "open")::text as "open",
                     count(*) filter (where "submitted_at" >= date_trunc('day', ?::timestamptz at time zone 'UTC') at time zone 'UTC'
-                                       and "submitted_at" < (date_trunc('day', ?::timestamptz at time zone 'UTC') + interval '1 day') at time zone 'UTC')::text as "today"
+                                       and "submitted_at" < (date_trunc('day', ?::timestamptz at time zone 'UTC') + interval '1 day') at time zone 'UTC')::text as "today",
+                    coalesce(sum(greatest("quantity" - "filled_quantity", 0)) filter (where "open" and "side" = 'sell' and "symbol" = ?), 0)::text as "openSells"
              from "risk_data"."order_track" where "user_id" = ? and "order_id" <> ?) t
        left join "risk_data"."blacklist_ref" b on b."symbol" = ? and b."blacklisted"`,
-      [o.orderId, o.userId, o.symbol, submittedAt, submittedAt, o.userId, o.orderId, o.symbol],
+      [o.orderId, o.userId, o.symbol, submittedAt, submittedAt, o.symbol, o.userId, o.orderId, o.symbol],
     );
     if (facts!.done) return;
 
     const outcome = evaluate({
       order: o,
       limits: await this.limits.effective(em, o.userId),
+      caps: this.limits.caps,
       positionQuantity: facts!.quantity ?? '0',
+      openSellQuantity: facts!.openSells,
       openOrders: Number(facts!.open),
       ordersToday: Number(facts!.today),
       blacklisted: facts!.blacklisted ? { reason: facts!.reason } : null,
@@ -67,8 +71,9 @@ export class AssessmentsService {
     // trading.order.rejected later changes nothing more) and the assessment, in one statement.
     await em.execute(
       `with track as (
-         insert into "risk_data"."order_track" ("order_id", "user_id", "submitted_at", "open", "closed_by") values (?, ?, ?, ?, ?)
-         on conflict ("order_id") do update set "open" = "order_track"."open" and excluded."open", "closed_by" = coalesce("order_track"."closed_by", excluded."closed_by")
+         insert into "risk_data"."order_track" ("order_id", "user_id", "submitted_at", "open", "closed_by", "symbol", "side", "quantity") values (?, ?, ?, ?, ?, ?, ?, ?)
+         on conflict ("order_id") do update set "open" = "order_track"."open" and excluded."open", "closed_by" = coalesce("order_track"."closed_by", excluded."closed_by"),
+           "symbol" = excluded."symbol", "side" = excluded."side", "quantity" = excluded."quantity"
        )
        insert into "risk_data"."risk_assessment" ("id", "order_id", "user_id", "symbol", "decision", "rules", "reasons", "assessed_at") values (?, ?, ?, ?, ?, ?::jsonb, ?::text[], ?)`,
       [
@@ -77,6 +82,9 @@ export class AssessmentsService {
         submittedAt,
         outcome.approved,
         outcome.approved ? null : 'risk.assessment.rejected',
+        o.symbol,
+        o.side,
+        o.quantity,
         assessmentId,
         o.orderId,
         o.userId,
@@ -95,11 +103,20 @@ export class AssessmentsService {
       actor: RISK_ACTOR,
       kind: `risk.assessment.${decision}`,
       subject: o.orderId,
-      payload: { ...base, symbol: o.symbol, side: o.side, quantity: o.quantity, referencePrice: o.referencePrice, decision, reasons: outcome.reasons },
+      payload: {
+        ...base,
+        symbol: o.symbol,
+        side: o.side,
+        quantity: o.quantity,
+        referencePrice: o.referencePrice,
+        valuationPrice: formatDecimal(valuationPrice(o)),
+        decision,
+        reasons: outcome.reasons,
+      },
     });
   }
 
-  /** filled / rejected / cancelled: the order no longer counts as open. An unknown order is remembered closed. */
+  /** filled / rejected / cancelled / expired: the order no longer counts as open. An unknown order is remembered closed. */
   async closeOrder(em: EntityManager, orderId: string, userId: string, by: string, at: string): Promise<void> {
     await em.execute(
       `insert into "risk_data"."order_track" ("order_id", "user_id", "submitted_at", "open", "closed_by") values (?, ?, ?, false, ?)

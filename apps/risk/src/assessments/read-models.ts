@@ -5,12 +5,21 @@ import type { BlacklistAdded, EventData, PositionChanged } from '@alphintra/cont
 /** What risk keeps of other services' state: positions (exposure) and strategy's blacklist. Older facts lose. */
 @Injectable()
 export class ReadModels {
+  /**
+   * The position, and the fill that changed it counted on its order in the same statement, so a
+   * sell's shares are never both still held and still to be sold (or neither). least() ignores the
+   * null quantity of an order tracked before quantities were kept.
+   */
   async position(em: EntityManager, p: EventData<typeof PositionChanged>): Promise<void> {
     await em.execute(
-      `insert into "risk_data"."exposure" ("user_id", "symbol", "quantity", "avg_price", "changed_at") values (?, ?, ?, ?, ?)
+      `with fill as (
+         update "risk_data"."order_track" set "filled_quantity" = least("quantity", "filled_quantity" + ?::numeric)
+         where "order_id" = ? and "user_id" = ?
+       )
+       insert into "risk_data"."exposure" ("user_id", "symbol", "quantity", "avg_price", "changed_at") values (?, ?, ?, ?, ?)
        on conflict ("user_id", "symbol") do update set "quantity" = excluded."quantity", "avg_price" = excluded."avg_price", "changed_at" = excluded."changed_at"
        where "exposure"."changed_at" <= excluded."changed_at"`,
-      [p.userId, p.symbol, p.quantity, p.avgPrice, new Date(p.changedAt).toISOString()],
+      [p.fillQuantity ?? '0', p.orderId ?? null, p.userId, p.userId, p.symbol, p.quantity, p.avgPrice, new Date(p.changedAt).toISOString()],
     );
   }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BlacklistAdded, BlacklistRemoved, OrderCancelled, OrderFilled, OrderRejected, OrderSubmitted, PositionChanged } from '@alphintra/contracts';
+import { BlacklistAdded, BlacklistRemoved, OrderCancelled, OrderExpired, OrderFilled, OrderRejected, OrderSubmitted, PositionChanged } from '@alphintra/contracts';
 import type { EventHandlerSource } from '@alphintra/platform-http';
 import { onEvent } from '@alphintra/platform-messaging';
 import { AssessmentsService } from './assessments.service';
@@ -19,6 +19,7 @@ export class RiskConsumer implements EventHandlerSource {
       onEvent(OrderFilled, (e, em) => this.assessments.closeOrder(em, e.data.orderId, e.data.userId, e.type, e.data.filledAt)),
       onEvent(OrderRejected, (e, em) => this.assessments.closeOrder(em, e.data.orderId, e.data.userId, e.type, e.data.rejectedAt)),
       onEvent(OrderCancelled, (e, em) => this.assessments.closeOrder(em, e.data.orderId, e.data.userId, e.type, e.data.cancelledAt)),
+      onEvent(OrderExpired, (e, em) => this.assessments.closeOrder(em, e.data.orderId, e.data.userId, e.type, e.data.expiredAt)),
       onEvent(PositionChanged, (e, em) => this.models.position(em, e.data)),
       onEvent(BlacklistAdded, (e, em) => this.models.blacklist(em, e.data.symbol, e.data, new Date(e.time))),
       onEvent(BlacklistRemoved, (e, em) => this.models.blacklist(em, e.data.symbol, null, new Date(e.time))),

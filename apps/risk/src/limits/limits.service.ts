@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { PLATFORM } from '@alphintra/platform-http';
-import type { EffectiveLimits, Side } from '../assessments/rules';
+import type { EffectiveLimits, PlatformCaps, Side } from '../assessments/rules';
 import { ComplianceLog } from '../compliance/compliance-log';
 import type { RiskEnv } from '../env';
 import { limitsView, type LimitsBody } from './dto/limits.dto';
@@ -19,6 +19,7 @@ const effectiveOf = (r: RiskLimit): EffectiveLimits => ({
 @Injectable()
 export class LimitsService {
   private readonly defaults: EffectiveLimits;
+  readonly caps: PlatformCaps;
 
   constructor(
     private readonly em: EntityManager,
@@ -34,6 +35,7 @@ export class LimitsService {
       allowedSides: env.RISK_DEFAULT_ALLOWED_SIDES,
       allowedSymbols: null,
     };
+    this.caps = { maxOrderQuantity: env.RISK_MAX_ORDER_QUANTITY, maxOrderNotional: env.RISK_MAX_ORDER_NOTIONAL };
   }
 
   /** The limits an order of this account is checked against. */

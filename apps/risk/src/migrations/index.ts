@@ -1,5 +1,12 @@
-import { deadLetterRedrivesMigration, messagingMigration } from '@alphintra/platform-messaging';
+import { deadLetterRedrivesMigration, messagingMigration, messagingResilienceMigration } from '@alphintra/platform-messaging';
 import { Risk } from './0002_risk';
+import { OrderSides } from './0003_order_sides';
 
 /** In order; a migration once released is never edited, only followed. */
-export const migrations = [messagingMigration('risk_data'), { name: '0002_risk', class: Risk }, deadLetterRedrivesMigration('risk_data')];
+export const migrations = [
+  messagingMigration('risk_data'),
+  { name: '0002_risk', class: Risk },
+  deadLetterRedrivesMigration('risk_data'),
+  { name: '0003_order_sides', class: OrderSides },
+  messagingResilienceMigration('risk_data'),
+];
