@@ -1,12 +1,16 @@
-import { Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
 import type { BacktestCompleted, BacktestFailed, EventData } from '@alphintra/contracts';
 import { uuidv7 } from '@alphintra/platform-database';
+import { LOGGER } from '@alphintra/platform-http';
 import { StrategyClient, StrategyRejectedError, StrategyUnavailableError, type CallerHeaders } from '@alphintra/strategy-client';
 import type { RunBody } from '../workflows/dto/workflow.dto';
+import { Workflow } from '../workflows/workflow.entity';
 import { BacktestRefusedError } from '../workflows/workflow.errors';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { Execution } from './execution.entity';
+import { ExecutionNotFoundError, StrategyDownError, TooManyBacktestsError } from './executions.errors';
 
 const idOf = (body: unknown, what: string): string => {
   const id = (body as { id?: unknown } | null)?.id;
@@ -32,6 +36,7 @@ export class ExecutionsService {
     private readonly em: EntityManager,
     private readonly workflows: WorkflowsService,
     private readonly strategy: StrategyClient,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   /**
@@ -69,9 +74,16 @@ export class ExecutionsService {
     } catch (e) {
       if (!(e instanceof StrategyUnavailableError || e instanceof StrategyRejectedError)) throw e;
       await this.em.fork().nativeUpdate(Execution, { id: executionId, status: { $in: ['queued', 'running'] } }, { status: 'failed', error: e.message, updatedAt: new Date() });
-      if (e instanceof StrategyRejectedError) throw new BacktestRefusedError(e.detail);
-      throw new ServiceUnavailableException('Strategy, which runs backtests, is unavailable; the execution was recorded as failed. Try again shortly.');
+      if (e instanceof StrategyRejectedError) throw e.status === 429 ? new TooManyBacktestsError(e.detail) : new BacktestRefusedError(e.detail);
+      throw new StrategyDownError();
     }
+  }
+
+  /** One of the caller's executions; strategy asks this (as the caller) before a backtest may name it. */
+  async get(userId: string, id: string) {
+    const x = await this.owned(this.em, userId, id);
+    if (!x) throw new ExecutionNotFoundError();
+    return executionView(x);
   }
 
   async list(userId: string, id: string) {
@@ -80,12 +92,15 @@ export class ExecutionsService {
     return { items: rows.map(executionView), nextCursor: null };
   }
 
-  /** A completed backtest of a workflow run completes its execution; other backtests are not ours. */
+  /**
+   * A completed backtest of a workflow run completes its execution; other backtests are not ours.
+   * The backtest's user must own the execution, and an execution takes the result of one backtest.
+   */
   async completed(d: EventData<typeof BacktestCompleted>, em: EntityManager): Promise<void> {
-    if (!d.executionId) return;
+    if (!d.executionId || !(await this.ownedBy(em, d))) return;
     await em.nativeUpdate(
       Execution,
-      { id: d.executionId, status: { $ne: 'completed' } },
+      { id: d.executionId, status: { $ne: 'completed' }, $or: [{ backtestId: null }, { backtestId: d.backtestId }] },
       {
         status: 'completed',
         backtestId: d.backtestId,
@@ -97,7 +112,23 @@ export class ExecutionsService {
   }
 
   async failed(d: EventData<typeof BacktestFailed>, em: EntityManager): Promise<void> {
-    if (!d.executionId) return;
-    await em.nativeUpdate(Execution, { id: d.executionId, status: { $in: ['queued', 'running'] } }, { status: 'failed', backtestId: d.backtestId, error: d.reason, updatedAt: new Date() });
+    if (!d.executionId || !(await this.ownedBy(em, d))) return;
+    await em.nativeUpdate(
+      Execution,
+      { id: d.executionId, status: { $in: ['queued', 'running'] }, $or: [{ backtestId: null }, { backtestId: d.backtestId }] },
+      { status: 'failed', backtestId: d.backtestId, error: d.reason, updatedAt: new Date() },
+    );
+  }
+
+  /** The execution if it belongs to one of the user's workflows. */
+  private async owned(em: EntityManager, userId: string, id: string): Promise<Execution | null> {
+    const x = await em.findOne(Execution, { id });
+    return x && (await em.count(Workflow, { id: x.workflowId, userId })) > 0 ? x : null;
+  }
+
+  private async ownedBy(em: EntityManager, d: { executionId: string | null; userId: string; backtestId: string }): Promise<boolean> {
+    if (await this.owned(em, d.userId, d.executionId!)) return true;
+    this.logger.warn({ executionId: d.executionId, backtestId: d.backtestId, userId: d.userId }, "a backtest named another user's execution (or none); ignored");
+    return false;
   }
 }

@@ -27,7 +27,8 @@ export interface GraphError {
   message: string;
 }
 
-const positiveInt = z.number().int().min(1).max(1000);
+const periodFrom = (min: number) => z.number().int().min(min).max(1000);
+const positiveInt = periodFrom(1);
 const positiveDecimal = z.union([z.string().regex(/^(0|[1-9]\d*)(\.\d+)?$/, 'must be a decimal string such as "10"'), z.number().finite()]).refine((v) => Number(v) > 0, 'must be greater than 0');
 
 const PRICE_FIELDS = ['close', 'open', 'high', 'low'] as const;
@@ -47,7 +48,7 @@ export const NODE_KINDS: Record<string, NodeKind> = {
   price: { inputs: {}, outputs: { series: 'series' }, params: z.strictObject({ field: z.enum(PRICE_FIELDS).default('close') }) },
   sma: { inputs: { series: ['series'] }, outputs: { series: 'series' }, params: z.strictObject({ period: positiveInt }) },
   ema: { inputs: { series: ['series'] }, outputs: { series: 'series' }, params: z.strictObject({ period: positiveInt }) },
-  rsi: { inputs: { series: ['series'] }, outputs: { series: 'series' }, params: z.strictObject({ period: positiveInt }) },
+  rsi: { inputs: { series: ['series'] }, outputs: { series: 'series' }, params: z.strictObject({ period: periodFrom(2) }) },
   macd: {
     inputs: { series: ['series'] },
     outputs: { macd: 'series', signal: 'series', histogram: 'series' },
@@ -58,7 +59,8 @@ export const NODE_KINDS: Record<string, NodeKind> = {
   bollinger: {
     inputs: { series: ['series'] },
     outputs: { upper: 'series', middle: 'series', lower: 'series' },
-    params: z.strictObject({ period: positiveInt, stdDev: z.number().gt(0).max(10) }),
+    // `stdDev` here is strategy's `k` (the compiler renames it); the bounds are strategy's.
+    params: z.strictObject({ period: periodFrom(2), stdDev: z.number().min(0.1).max(10) }),
   },
   constant: { inputs: {}, outputs: { number: 'number' }, params: z.strictObject({ value: z.number().finite() }) },
   compare: {

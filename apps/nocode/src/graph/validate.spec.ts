@@ -78,4 +78,51 @@ describe('validateGraph', () => {
       { nodeId: 'smooth', edgeId: 'rsi.series->smooth.series', message: 'indicators compute on the close price: connect "series" to a price node with field close' },
     ]);
   });
+
+  it('takes the indicator bounds strategy takes (RSI and Bollinger need a period of 2, bands at least 0.1 wide)', () => {
+    const g = clone();
+    g.nodes.find((n) => n.id === 'rsi')!.params = { period: 1 };
+    g.nodes.push({ id: 'bands', type: 'bollinger', params: { period: 1, stdDev: 0.05 } });
+    g.edges.push(e('price', 'series', 'bands', 'series'));
+    expect(validateGraph(g).map((x) => [x.nodeId, x.message.split(':')[0]])).toEqual([
+      ['rsi', 'params.period'],
+      ['bands', 'params.period'],
+      ['bands', 'params.stdDev'],
+    ]);
+  });
+
+  /** `n` and-nodes, each taking the previous one on both inputs: 3n nodes in the graph, 2^(n+1) - 1 in the compiled tree. */
+  const doubling = (n: number): Graph => {
+    const g = clone();
+    g.edges = g.edges.filter((x) => x.to.node !== 'entry');
+    let prev = 'buy_when';
+    for (let i = 0; i < n; i++) {
+      g.nodes.push({ id: `and${i}`, type: 'and', params: {} });
+      g.edges.push(e(prev, 'signal', `and${i}`, 'a'), e(prev, 'signal', `and${i}`, 'b'));
+      prev = `and${i}`;
+    }
+    g.edges.push(e(prev, 'signal', 'entry', 'signal'));
+    return g;
+  };
+
+  it('measures what the rules compile to, without compiling: a graph that doubles at each node is refused at once', () => {
+    const started = performance.now();
+    const errors = validateGraph(doubling(150));
+    expect(performance.now() - started).toBeLessThan(100);
+    expect(errors).toEqual([
+      { nodeId: 'entry', message: 'the entry rule is 151 levels deep; strategy takes at most 8' },
+      { nodeId: 'entry', message: expect.stringMatching(/^the entry and exit rules compile to [\d.e+]+ conditions and and\/or nodes \(entry: [\d.e+]+\); strategy takes at most 200$/) },
+    ]);
+  });
+
+  it('accepts rules up to strategy\'s depth and refuses one level more', () => {
+    expect(validateGraph(doubling(6))).toEqual([]); // 127 + 1 nodes, 7 levels deep
+    expect(validateGraph(doubling(7))).toEqual([
+      { nodeId: 'entry', message: 'the entry and exit rules compile to 256 conditions and and/or nodes (entry: 255); strategy takes at most 200' },
+    ]);
+    expect(validateGraph(doubling(8))).toEqual([
+      { nodeId: 'entry', message: 'the entry rule is 9 levels deep; strategy takes at most 8' },
+      { nodeId: 'entry', message: 'the entry and exit rules compile to 512 conditions and and/or nodes (entry: 511); strategy takes at most 200' },
+    ]);
+  });
 });

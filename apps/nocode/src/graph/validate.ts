@@ -1,3 +1,4 @@
+import { MAX_RULE_DEPTH, MAX_RULE_NODES } from '@alphintra/backtesting';
 import { edgeLabel, isIndicator, NODE_KINDS, type Graph, type GraphEdge, type GraphError, type GraphNode } from './graph';
 
 const issuesOf = (node: GraphNode): string[] => {
@@ -82,6 +83,39 @@ export function validateGraph(graph: Graph): GraphError[] {
     const found = [...nodes.values()].filter((n) => n.type === type);
     if (found.length === 0) errors.push({ message: `the workflow needs exactly one ${label} node, it has none` });
     for (const extra of found.slice(1)) errors.push({ nodeId: extra.id, message: `the workflow needs exactly one ${label} node, it has ${found.length}` });
+  }
+  if (errors.length === 0) errors.push(...ruleSizeErrors(nodes, incoming));
+  return errors;
+}
+
+/**
+ * How large the compiled rules get, measured without compiling: a node feeding several and/or
+ * inputs is copied into each, so 200 nodes could compile to a tree of 2^199. Strategy's limits apply.
+ */
+function ruleSizeErrors(nodes: Map<string, GraphNode>, incoming: Map<string, GraphEdge>): GraphError[] {
+  const measured = new Map<string, { size: number; depth: number }>();
+  const measure = (id: string): { size: number; depth: number } => {
+    let m = measured.get(id);
+    if (m) return m;
+    if (nodes.get(id)!.type === 'and' || nodes.get(id)!.type === 'or') {
+      const [a, b] = ['a', 'b'].map((port) => measure(incoming.get(`${id}\u0000${port}`)!.from.node));
+      m = { size: 1 + a!.size + b!.size, depth: 1 + Math.max(a!.depth, b!.depth) };
+    } else m = { size: 1, depth: 1 };
+    measured.set(id, m);
+    return m;
+  };
+  const [entry, exit] = (['entry', 'exit'] as const).map((type) => {
+    const node = [...nodes.values()].find((n) => n.type === type)!;
+    return { node, ...measure(incoming.get(`${node.id}\u0000signal`)!.from.node) };
+  });
+  const errors: GraphError[] = [];
+  for (const r of [entry!, exit!]) {
+    if (r.depth > MAX_RULE_DEPTH) errors.push({ nodeId: r.node.id, message: `the ${r.node.type} rule is ${r.depth} levels deep; strategy takes at most ${MAX_RULE_DEPTH}` });
+  }
+  const size = entry!.size + exit!.size;
+  if (size > MAX_RULE_NODES) {
+    const larger = entry!.size >= exit!.size ? entry! : exit!;
+    errors.push({ nodeId: larger.node.id, message: `the entry and exit rules compile to ${size} conditions and and/or nodes (${larger.node.type}: ${larger.size}); strategy takes at most ${MAX_RULE_NODES}` });
   }
   return errors;
 }

@@ -14,8 +14,8 @@ export class FakeStrategy {
   received: ReceivedRequest[] = [];
   strategyIds: string[] = [];
   backtestIds: string[] = [];
-  /** `down` drops connections without an answer; `reject` answers backtests 422. */
-  mode: 'up' | 'down' | 'reject' = 'up';
+  /** `down` drops connections without an answer; `reject` answers backtests 422, `busy` 429. */
+  mode: 'up' | 'down' | 'reject' | 'busy' = 'up';
 
   private constructor(private readonly server: Server) {
     server.on('request', (req, res) => {
@@ -51,6 +51,7 @@ export class FakeStrategy {
     }
     if (method === 'POST' && path === '/api/v1/backtests') {
       if (this.mode === 'reject') return [422, { status: 422, detail: 'symbol ZZZZ is not listed' }];
+      if (this.mode === 'busy') return [429, { status: 429, code: 'BACKTEST.TOO_MANY_ACTIVE', detail: 'You have 3 backtests queued or running' }];
       const id = randomUUID();
       this.backtestIds.push(id);
       return [202, { id, status: 'queued' }];

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { parseStrategySpec } from '@alphintra/backtesting';
 import { BacktestCompleted, BacktestFailed, TOPICS } from '@alphintra/contracts';
 import { fromMessage, type CloudEvent } from '@alphintra/platform-messaging';
 import { testKafka, uniqueId } from '@alphintra/testing';
@@ -76,6 +77,15 @@ describe('nocode workflows', () => {
     });
   });
 
+  it.each(TEMPLATE_SEED.map((t) => t.id))('validates the %s template and publishes a spec strategy accepts', async (templateId) => {
+    const id = await fromTemplate(templateId);
+    expect((await f.api('POST', `${base}/workflows/${id}/validate`, { as: alice })).body).toEqual({ valid: true, errors: [] });
+    expect((await f.api('POST', `${base}/workflows/${id}/publish`, { as: alice })).status).toBe(202);
+    await until('nocode.workflow.published', () => published.some((e) => e.subject === id));
+    const { spec } = published.find((e) => e.subject === id)!.data as { spec: unknown };
+    expect(parseStrategySpec(spec)).toEqual({ ok: true, spec });
+  });
+
   it('stores a PUT as version 2, reports its errors per node, and refuses to publish it (422)', async () => {
     const id = await fromTemplate('rsi-mean-reversion');
     const graph = structuredClone(TEMPLATE_SEED[1].graph) as unknown as { nodes: { id: string; type: string; params: object }[]; edges: unknown[] };
@@ -148,6 +158,46 @@ describe('nocode workflows', () => {
     const failed = { backtestId, strategyId: strategy.strategyIds.at(-1)!, userId: alice, executionId, reason: 'no bars for AAPL', failedAt: new Date().toISOString() };
     await f.consumed(await f.publish(BacktestFailed, backtestId, failed));
     expect((await f.api('GET', `${base}/workflows/${id}/executions`, { as: alice })).body.items[0]).toMatchObject({ id: executionId, status: 'failed', error: 'no bars for AAPL' });
+  });
+
+  it("shows strategy one execution of the caller's (its check before a backtest may name it), and nobody else's", async () => {
+    const id = await fromTemplate('sma-crossover');
+    const { executionId } = (await f.api('POST', `${base}/workflows/${id}/run`, { as: alice, body: run })).body;
+    const own = await f.api('GET', `${base}/executions/${executionId}`, { as: alice });
+    expect(own.status).toBe(200);
+    expect(own.body).toEqual(expect.objectContaining({ id: executionId, workflowId: id, status: 'queued', backtestId: strategy.backtestIds.at(-1) }));
+    const other = await f.api('GET', `${base}/executions/${executionId}`, { as: bob });
+    expect(other.status).toBe(404);
+    expect(other.body).toMatchObject({ code: 'EXECUTION.NOT_FOUND' });
+    expect((await f.api('GET', `${base}/executions/${randomUUID()}`, { as: alice })).status).toBe(404);
+  });
+
+  it("ignores a backtest event naming another user's execution, or a backtest that is not the execution's", async () => {
+    const id = await fromTemplate('rsi-mean-reversion');
+    const { executionId } = (await f.api('POST', `${base}/workflows/${id}/run`, { as: alice, body: run })).body;
+    const backtestId = strategy.backtestIds.at(-1)!;
+    const before = await f.snapshot();
+    const result = { strategyId: randomUUID(), executionId, totalReturn: '-0.99', sharpe: null, maxDrawdown: '0.99', trades: 1, completedAt: new Date().toISOString() };
+    await f.consumed(await f.publish(BacktestCompleted, backtestId, { ...result, backtestId, userId: bob }));
+    const otherBacktest = randomUUID();
+    await f.consumed(await f.publish(BacktestCompleted, otherBacktest, { ...result, backtestId: otherBacktest, userId: alice }));
+    await f.consumed(await f.publish(BacktestFailed, backtestId, { backtestId, strategyId: result.strategyId, userId: bob, executionId, reason: 'overwritten', failedAt: result.completedAt }));
+    expect(await f.snapshot()).toEqual({ ...before, inbox: expect.any(String) }); // only the inbox took the events
+    expect((await f.api('GET', `${base}/executions/${executionId}`, { as: alice })).body).toMatchObject({ status: 'queued', backtestId, metrics: null, error: null });
+  });
+
+  it('answers 429 when strategy queues no more of the caller\'s backtests, recording the execution as failed', async () => {
+    const id = await fromTemplate('sma-crossover');
+    strategy.mode = 'busy';
+    try {
+      const r = await f.api('POST', `${base}/workflows/${id}/run`, { as: alice, body: run });
+      expect(r.status).toBe(429);
+      expect(r.body).toMatchObject({ code: 'WORKFLOW.TOO_MANY_BACKTESTS', detail: expect.stringContaining('3 backtests queued or running') });
+    } finally {
+      strategy.mode = 'up';
+    }
+    const [x] = (await f.api('GET', `${base}/workflows/${id}/executions`, { as: alice })).body.items;
+    expect(x).toMatchObject({ status: 'failed', error: expect.stringContaining('429') });
   });
 
   it('records the execution as failed and answers 503 when strategy is unreachable; 422 when it refuses', async () => {

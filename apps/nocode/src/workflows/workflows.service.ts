@@ -4,9 +4,8 @@ import { WorkflowPublished } from '@alphintra/contracts';
 import { OutboxPublisher } from '@alphintra/platform-messaging';
 import { uuidv7 } from '@alphintra/platform-database';
 import { pageOf, type PageQuery } from '@alphintra/platform-http';
-import { compileGraph, type StrategySpec } from '../graph/compile';
+import { compileWorkflow, type StrategySpec } from '../graph/compile';
 import type { Graph, GraphError } from '../graph/graph';
-import { validateGraph } from '../graph/validate';
 import { workflowSummary, workflowView, type CreateBody, type UpdateBody } from './dto/workflow.dto';
 import { Template, Workflow, WorkflowVersion } from './workflow.entity';
 import { InvalidWorkflowError, UnknownTemplateError, WorkflowNotFoundError } from './workflow.errors';
@@ -72,18 +71,19 @@ export class WorkflowsService {
     });
   }
 
+  /** Valid means strategy accepts what the workflow compiles to. */
   async validate(userId: string, id: string): Promise<{ valid: boolean; errors: GraphError[] }> {
     const { graph } = await this.current(this.em, userId, id);
-    const errors = validateGraph(graph);
-    return { valid: errors.length === 0, errors };
+    const r = compileWorkflow(graph);
+    return r.ok ? { valid: true, errors: [] } : { valid: false, errors: r.errors };
   }
 
   /** Compiles the current version (422 naming each node's error if it is not valid). */
   async compile(em: EntityManager, userId: string, id: string): Promise<CompiledWorkflow> {
     const { workflow, graph } = await this.current(em, userId, id);
-    const errors = validateGraph(graph);
-    if (errors.length > 0) throw new InvalidWorkflowError(errors);
-    return { workflow, version: workflow.currentVersion, spec: compileGraph(graph) };
+    const r = compileWorkflow(graph);
+    if (!r.ok) throw new InvalidWorkflowError(r.errors);
+    return { workflow, version: workflow.currentVersion, spec: r.spec };
   }
 
   async publish(userId: string, id: string) {
