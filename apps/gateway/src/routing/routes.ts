@@ -27,6 +27,7 @@ export const ROUTES: Record<string, Upstream> = {
   orders: 'trading',
   executions: 'trading',
   portfolio: 'trading',
+  account: 'trading',
   risk: 'risk',
   compliance: 'risk',
   broker: 'broker',

@@ -1,6 +1,7 @@
-import { deadLetterRedrivesMigration, messagingMigration } from '@alphintra/platform-messaging';
+import { deadLetterRedrivesMigration, messagingMigration, messagingResilienceMigration } from '@alphintra/platform-messaging';
 import { Trading } from './0002_trading';
 import { Reconciliation } from './0003_reconciliation';
+import { Ledger } from './0004_ledger';
 
 /** In order; a migration once released is never edited, only followed. */
 export const migrations = [
@@ -8,4 +9,6 @@ export const migrations = [
   { name: '0002_trading', class: Trading },
   deadLetterRedrivesMigration('trading_data'),
   { name: '0003_reconciliation', class: Reconciliation },
+  { name: '0004_ledger', class: Ledger },
+  messagingResilienceMigration('trading_data'),
 ];

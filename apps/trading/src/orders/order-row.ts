@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { parseDecimal } from '@alphintra/money';
 import { wire, wireOrNull } from '../common/decimal';
+import type { OrderFacts } from './order.decide';
 import type { OrderStatus } from './order-state';
 
 /** An `order` row as PostgreSQL answers it (NUMERIC as strings). */
@@ -16,7 +18,14 @@ export interface OrderRow {
   time_in_force: 'day' | 'gtc';
   reference_price: string;
   reserve_price: string;
+  /** Cash a buy still holds. */
   reserved: string;
+  /** Shares a sell still holds. */
+  reserved_shares: string;
+  worst_price: string | null;
+  /** The account's buying power right after this order's reservation. */
+  buying_power: string | null;
+  expires_at: Date | null;
   filled_quantity: string;
   avg_fill_price: string | null;
   status: OrderStatus;
@@ -25,6 +34,23 @@ export interface OrderRow {
   created_at: Date;
   updated_at: Date;
 }
+
+const decOrNull = (v: string | null) => (v === null ? null : parseDecimal(v));
+
+/** What the pure core decides on. */
+export const factsOf = (o: OrderRow): OrderFacts => ({
+  status: o.status,
+  side: o.side,
+  quantity: parseDecimal(o.quantity),
+  filledQuantity: parseDecimal(o.filled_quantity),
+  avgFillPrice: decOrNull(o.avg_fill_price),
+  reservePrice: parseDecimal(o.reserve_price),
+  worstPrice: decOrNull(o.worst_price),
+  reservedCash: parseDecimal(o.reserved),
+  reservedShares: parseDecimal(o.reserved_shares),
+  buyingPowerAtPlacement: decOrNull(o.buying_power),
+  expiresAt: o.expires_at ? new Date(o.expires_at) : null,
+});
 
 export interface TransitionRow {
   order_id: string;
@@ -73,6 +99,7 @@ export const orderView = (o: OrderRow, history: TransitionRow[]) => ({
   avgFillPrice: wireOrNull(o.avg_fill_price),
   status: o.status,
   rejectReason: o.reject_reason,
+  expiresAt: o.expires_at ? new Date(o.expires_at).toISOString() : null,
   createdAt: new Date(o.created_at).toISOString(),
   updatedAt: new Date(o.updated_at).toISOString(),
   history: history.map((h) => ({ status: h.status, at: new Date(h.at).toISOString(), reason: h.reason })),

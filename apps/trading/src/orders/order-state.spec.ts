@@ -1,6 +1,6 @@
 import { ORDER_STATUSES, isTerminal, transition, type OrderInput } from './order-state';
 
-const INPUTS: OrderInput[] = ['risk_approved', 'risk_rejected', 'cancel', 'fill_partial', 'fill_full', 'venue_rejected', 'venue_cancelled'];
+const INPUTS: OrderInput[] = ['risk_approved', 'risk_rejected', 'cancel', 'expire', 'fill_partial', 'fill_full', 'venue_rejected', 'venue_cancelled', 'venue_expired'];
 
 describe('order state machine', () => {
   it.each([
@@ -19,6 +19,11 @@ describe('order state machine', () => {
     ['cancel_requested', 'fill_partial', 'cancel_requested'],
     ['cancel_requested', 'fill_full', 'filled'],
     ['cancel_requested', 'venue_cancelled', 'cancelled'],
+    ['pending_risk', 'expire', 'expired'],
+    ['routed', 'expire', 'cancel_requested'],
+    ['partially_filled', 'expire', 'cancel_requested'],
+    ['cancel_requested', 'venue_expired', 'expired'],
+    ['routed', 'venue_expired', 'expired'],
   ] as const)('%s --%s--> %s', (from, input, to) => {
     expect(transition(from, input)).toEqual({ ok: true, from, to });
   });
@@ -31,6 +36,8 @@ describe('order state machine', () => {
     ['cancel_requested', 'risk_approved'],
     ['cancel_requested', 'cancel'],
     ['partially_filled', 'risk_rejected'],
+    ['partially_filled', 'venue_rejected'],
+    ['cancel_requested', 'expire'],
   ] as const)('refuses %s --%s-->', (from, input) => {
     const t = transition(from, input);
     expect(t.ok).toBe(false);
@@ -39,7 +46,7 @@ describe('order state machine', () => {
 
   it('lets nothing leave a terminal status', () => {
     for (const from of ORDER_STATUSES.filter(isTerminal)) for (const input of INPUTS) expect(transition(from, input).ok).toBe(false);
-    expect(ORDER_STATUSES.filter(isTerminal)).toEqual(['filled', 'rejected', 'cancelled']);
+    expect(ORDER_STATUSES.filter(isTerminal)).toEqual(['filled', 'rejected', 'cancelled', 'expired']);
   });
 
   it('only approves from pending_risk (an order cancelled meanwhile stays cancelled)', () => {

@@ -54,3 +54,25 @@ export class NotionalTooLargeError extends DomainError {
     ]);
   }
 }
+
+export class SellBeyondHoldingsError extends DomainError {
+  constructor(available: string) {
+    super('ORDER.SELL_BEYOND_HOLDINGS', 'unprocessable', `The account holds ${available} shares not already committed to other open sells; short selling is not offered.`, [
+      { path: 'quantity', message: `must not exceed the ${available} shares held and not committed to other open sells` },
+    ]);
+  }
+}
+
+export class OrderQuantityCapError extends DomainError {
+  constructor(max: string) {
+    super('ORDER.QUANTITY_CAP', 'unprocessable', `An order may not exceed ${max} shares.`, [{ path: 'quantity', message: `must not exceed the platform cap of ${max}` }]);
+  }
+}
+
+export class OrderNotionalCapError extends DomainError {
+  constructor(notional: string, max: string) {
+    super('ORDER.NOTIONAL_CAP', 'unprocessable', `The order is worth ${notional} at the market; an order may not exceed ${max}.`, [
+      { path: 'quantity', message: `times the market price must not exceed the platform cap of ${max}` },
+    ]);
+  }
+}

@@ -124,12 +124,12 @@ describe('trading orders, the order saga and the portfolio', () => {
       expect(m.body.code).toBe('ORDER.NO_PRICE');
     });
 
-    it('answers 422 for a buy whose quantity times price no account can hold, writing nothing (was a 500)', async () => {
+    it('answers 422 for a buy whose quantity times price no account can hold, writing nothing (was a 500; the platform cap now stops it first)', async () => {
       const before = await f.snapshot();
       const huge = '99999999999999999999.99999999';
       const r = await place(randomUUID(), limitBuy({ quantity: huge, limitPrice: huge }));
       expect(r.status).toBe(422);
-      expect(r.body).toMatchObject({ code: 'ORDER.NOTIONAL_TOO_LARGE', errors: [{ path: 'quantity' }] });
+      expect(r.body).toMatchObject({ code: 'ORDER.QUANTITY_CAP', errors: [{ path: 'quantity' }] });
       expect(await f.snapshot()).toEqual(before);
     });
   });
@@ -155,16 +155,16 @@ describe('trading orders, the order saga and the portfolio', () => {
     expect(dec((await account(alice))!.cash).eq(10000 - 396)).toBe(true);
     expect(dec((await account(alice))!.reserved).eq(600)).toBe(true);
 
-    const last = report(o, alice, { quantity: '6', price: '101', cumulativeQuantity: '10', leavesQuantity: '0' });
+    const last = report(o, alice, { quantity: '6', price: '100', cumulativeQuantity: '10', leavesQuantity: '0' });
     await execute(last);
     now = await order(alice, o.id);
-    expect(now).toMatchObject({ status: 'filled', filledQuantity: '10', avgFillPrice: '100.2' });
+    expect(now).toMatchObject({ status: 'filled', filledQuantity: '10', avgFillPrice: '99.6' });
     expect(now.history.map((h: { status: string }) => h.status)).toEqual(['pending_risk', 'routed', 'partially_filled', 'filled']);
     const a = (await account(alice))!;
-    expect(dec(a.cash).eq(new Dec(10000).minus(396).minus(606))).toBe(true);
+    expect(dec(a.cash).eq(new Dec(10000).minus(396).minus(600))).toBe(true);
     expect(dec(a.reserved).eq(0)).toBe(true);
     const [filled] = await f.eventsOf(OrderFilled.type, o.id);
-    expect(filled!.data).toMatchObject({ quantity: '10', avgFillPrice: '100.2', side: 'buy' });
+    expect(filled!.data).toMatchObject({ quantity: '10', avgFillPrice: '99.6', side: 'buy' });
     const changes = await f.eventsOf(PositionChanged.type, `${alice}:AAPL`, 2);
     expect(changes.map((e) => (e.data as { quantity: string }).quantity)).toEqual(['4', '10']);
 
@@ -176,15 +176,15 @@ describe('trading orders, the order saga and the portfolio', () => {
 
     // A sell realizes P&L; the portfolio values the rest at the last price.
     const sell = (await place(alice, limitBuy({ side: 'sell', quantity: '4', limitPrice: '110' }))).body;
-    expect((await f.eventsOf(OrderSubmitted.type, sell.id))[0]!.data).toMatchObject({ buyingPower: '8998' });
+    expect((await f.eventsOf(OrderSubmitted.type, sell.id))[0]!.data).toMatchObject({ buyingPower: '9004', availableQuantity: '10' });
     await approve(sell, alice);
     await execute(report(sell, alice, { side: 'sell', quantity: '4', price: '110', cumulativeQuantity: '4' }));
     await f.consumed(await f.publish(PriceUpdated, 'AAPL', { symbol: 'AAPL', price: '105', at: new Date().toISOString() }));
     const p = await f.api('GET', '/api/v1/portfolio', { as: alice });
     expect(p.status).toBe(200);
-    expect(dec(p.body.cash).eq('9438')).toBe(true);
-    expect(p.body.positions).toEqual([{ symbol: 'AAPL', quantity: '6', avgPrice: '100.2', marketPrice: '105', unrealizedPnl: '28.8', realizedPnl: '39.2' }]);
-    expect(dec(p.body.equity).eq(new Dec('9438').plus(new Dec(6).times(105)))).toBe(true);
+    expect(dec(p.body.cash).eq('9444')).toBe(true);
+    expect(p.body.positions).toEqual([{ symbol: 'AAPL', quantity: '6', availableQuantity: '6', avgPrice: '99.6', marketPrice: '105', unrealizedPnl: '32.4', realizedPnl: '41.6' }]);
+    expect(dec(p.body.equity).eq(new Dec('9444').plus(new Dec(6).times(105)))).toBe(true);
     await f.consumed(await f.publish(PriceUpdated, 'AAPL', { symbol: 'AAPL', price: '100', at: new Date().toISOString() }));
     const execs = (await f.api('GET', '/api/v1/executions?limit=2', { as: alice })).body;
     expect(execs.items).toHaveLength(2);

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { LedgerModule } from '../ledger/ledger.module';
+import { ExpiryService } from './expiry.service';
 import { OrderLifecycle } from './order-lifecycle';
 import { OrderPipelineMetrics } from './order-pipeline.metrics';
 import { OrdersConsumer } from './orders.consumer';
@@ -6,5 +8,10 @@ import { OrdersController } from './orders.controller';
 import { OrdersService } from './orders.service';
 import { SagaService } from './saga.service';
 
-@Module({ controllers: [OrdersController], providers: [OrdersService, OrderLifecycle, OrderPipelineMetrics, SagaService, OrdersConsumer], exports: [SagaService] })
+@Module({
+  imports: [LedgerModule],
+  controllers: [OrdersController],
+  providers: [OrdersService, OrderLifecycle, OrderPipelineMetrics, SagaService, OrdersConsumer, ExpiryService],
+  exports: [SagaService],
+})
 export class OrdersModule {}

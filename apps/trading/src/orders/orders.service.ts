@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { OrderCancelled, OrderCancelRequested, OrderSubmitted } from '@alphintra/contracts';
-import { Dec, parseDecimal } from '@alphintra/money';
+import { OrderSubmitted } from '@alphintra/contracts';
+import { Dec, formatDecimal, parseDecimal } from '@alphintra/money';
 import { uuidv7 } from '@alphintra/platform-database';
 import { PLATFORM, pageOf } from '@alphintra/platform-http';
 import { OutboxPublisher } from '@alphintra/platform-messaging';
@@ -10,10 +10,24 @@ import { overflows, violates } from '../common/constraint';
 import { wire } from '../common/decimal';
 import type { TradingEnv } from '../env';
 import type { OrderBody, OrdersQuery } from './dto/orders.dto';
-import { OrderLifecycle } from './order-lifecycle';
+import { LedgerService } from '../ledger/ledger.service';
+import { dayOrderExpiry } from './day-session';
+import { decidePlacement } from './order.decide';
 import { historyOf, orderFacts, orderRow, orderView, type OrderRow } from './order-row';
 import { isTerminal } from './order-state';
-import { DelistedSymbolError, IdempotencyKeyReusedError, NoPriceError, NotionalTooLargeError, OrderNotCancellableError, OrderNotFoundError, UnknownSymbolError } from './orders.errors';
+import { SagaService } from './saga.service';
+import {
+  DelistedSymbolError,
+  IdempotencyKeyReusedError,
+  NoPriceError,
+  NotionalTooLargeError,
+  OrderNotCancellableError,
+  OrderNotFoundError,
+  OrderNotionalCapError,
+  OrderQuantityCapError,
+  SellBeyondHoldingsError,
+  UnknownSymbolError,
+} from './orders.errors';
 
 /** The canonical JSON of a body: keys sorted at every level, so key order does not change the hash. */
 export function canonicalJson(v: unknown): string {
@@ -30,22 +44,26 @@ export const requestHash = (body: unknown): string => createHash('sha256').updat
 
 @Injectable()
 export class OrdersService {
+  private readonly env: TradingEnv;
   private readonly marketBuffer: Dec;
 
   constructor(
     private readonly em: EntityManager,
     private readonly outbox: OutboxPublisher,
-    private readonly lifecycle: OrderLifecycle,
+    private readonly saga: SagaService,
+    private readonly ledger: LedgerService,
     @Inject(PLATFORM) platform: { env: TradingEnv },
   ) {
+    this.env = platform.env;
     this.marketBuffer = new Dec(platform.env.TRADING_MARKET_ORDER_BUFFER_BPS).div(10_000);
   }
 
   /**
-   * Places an order: the row, its first transition, the buy's reservation and
-   * trading.order.submitted commit together. The same key with the same body answers the
-   * order already placed; with another body, 409. Buying power is not checked here: risk
-   * rejects an order whose buyingPower went negative.
+   * Places an order: the row, its first transition, its reservation (cash for a buy, shares for a
+   * sell) and trading.order.submitted commit together. The same key with the same body answers
+   * the order already placed; with another body, 409. A buy beyond buying power is submitted and
+   * rejected (by risk, and by trading's own check at approval); a sell beyond the free shares is
+   * refused here.
    */
   async place(userId: string, key: string, body: OrderBody) {
     const hash = requestHash(body);
@@ -59,7 +77,7 @@ export class OrdersService {
         const again = await this.replayOf(this.em.fork(), userId, key, hash);
         if (again) return again;
       }
-      if (violates(e, 'order_symbol_fkey')) throw new UnknownSymbolError(body.symbol);
+      if (violates(e, 'order_symbol_fkey') || violates(e, 'position_symbol_fkey')) throw new UnknownSymbolError(body.symbol);
       if (overflows(e)) throw new NotionalTooLargeError();
       throw e;
     }
@@ -80,33 +98,36 @@ export class OrdersService {
     );
     if (!ref || ref.status === 'unlisted') throw new UnknownSymbolError(body.symbol);
     if (ref.status === 'delisted') throw new DelistedSymbolError(body.symbol);
-    let referencePrice: Dec;
-    let reservePrice: Dec;
-    if (body.limitPrice !== undefined) {
-      referencePrice = reservePrice = parseDecimal(body.limitPrice);
-    } else {
-      if (!ref.last_price) throw new NoPriceError(body.symbol);
-      referencePrice = parseDecimal(ref.last_price);
-      reservePrice = referencePrice.times(this.marketBuffer.plus(1));
-    }
-    const quantity = parseDecimal(body.quantity);
-    const reservation = body.side === 'buy' ? quantity.times(reservePrice).toDecimalPlaces(8, Dec.ROUND_UP) : new Dec(0);
-
-    const [account] = await em.execute<{ cash: string; reserved: string }[]>(
-      `insert into "trading_data"."account" ("user_id", "reserved") values (?, ?)
-       on conflict ("user_id") do update set "reserved" = "account"."reserved" + excluded."reserved", "updated_at" = now() returning "cash", "reserved"`,
-      [userId, wire(reservation)],
+    const held = await this.ledger.lock(em, userId, body.symbol);
+    const placed = decidePlacement(
+      {
+        side: body.side,
+        type: body.type,
+        quantity: parseDecimal(body.quantity),
+        limitPrice: body.limitPrice === undefined ? null : parseDecimal(body.limitPrice),
+        lastPrice: ref.last_price === null ? null : parseDecimal(ref.last_price),
+        marketBuffer: this.marketBuffer,
+        maxQuantity: parseDecimal(this.env.TRADING_MAX_ORDER_QUANTITY),
+        maxNotional: parseDecimal(this.env.TRADING_MAX_ORDER_NOTIONAL),
+      },
+      { ...held.account, quantity: held.position.quantity, reservedShares: held.position.reservedShares },
     );
-    const buyingPower = parseDecimal(account!.cash).minus(parseDecimal(account!.reserved));
+    if ('refused' in placed) {
+      if (placed.refused === 'no_price') throw new NoPriceError(body.symbol);
+      if (placed.refused === 'quantity_cap') throw new OrderQuantityCapError(formatDecimal(placed.max));
+      if (placed.refused === 'notional_cap') throw new OrderNotionalCapError(formatDecimal(placed.notional, 2), formatDecimal(placed.max));
+      throw new SellBeyondHoldingsError(formatDecimal(placed.available));
+    }
 
     const now = new Date();
     const id = uuidv7(now.getTime());
+    const expiresAt = body.timeInForce === 'day' ? dayOrderExpiry(now, this.env.TRADING_SESSION_CLOSE_UTC).toISOString() : null;
     // The order and its first transition in one statement.
     const [row] = await em.execute<OrderRow[]>(
       `with placed as (
          insert into "trading_data"."order" ("id", "user_id", "idempotency_key", "request_hash", "symbol", "side", "type", "quantity", "limit_price", "time_in_force",
-           "reference_price", "reserve_price", "reserved", "status", "created_at", "updated_at")
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending_risk', ?, ?) returning *
+           "reference_price", "reserve_price", "worst_price", "reserved", "reserved_shares", "buying_power", "expires_at", "status", "created_at", "updated_at")
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending_risk', ?, ?) returning *
        ), first as (
          insert into "trading_data"."order_transition" ("order_id", "from_status", "status", "at", "reason", "cause") select "id", null, 'pending_risk', ?, null, ? from placed
        )
@@ -122,16 +143,29 @@ export class OrdersService {
         body.quantity,
         body.limitPrice ?? null,
         body.timeInForce,
-        wire(referencePrice),
-        wire(reservePrice),
-        wire(reservation),
+        wire(placed.referencePrice),
+        wire(placed.reservePrice),
+        wire(placed.worstPrice),
+        wire(placed.reservedCash),
+        wire(placed.reservedShares),
+        wire(placed.buyingPower),
+        expiresAt,
         now.toISOString(),
         now.toISOString(),
         now.toISOString(),
         'http:POST /api/v1/orders',
       ],
     );
-    await this.outbox.record(em, OrderSubmitted, id, { ...orderFacts(row!), referencePrice: wire(referencePrice), buyingPower: wire(buyingPower), submittedAt: now.toISOString() });
+    await this.ledger.post(em, held, placed.ledger, { orderId: id, at: now });
+    await this.outbox.record(em, OrderSubmitted, id, {
+      ...orderFacts(row!),
+      referencePrice: wire(placed.referencePrice),
+      buyingPower: wire(placed.buyingPower),
+      submittedAt: now.toISOString(),
+      worstPrice: wire(placed.worstPrice),
+      lastPrice: ref.last_price === null ? null : wire(ref.last_price),
+      ...(body.side === 'sell' ? { availableQuantity: wire(placed.availableQuantity) } : {}),
+    });
     return orderView(row!, [{ order_id: id, status: 'pending_risk', at: now, reason: null }]);
   }
 
@@ -166,15 +200,9 @@ export class OrdersService {
       const row = await orderRow(em, id, { userId, lock: true });
       if (!row) throw new OrderNotFoundError();
       if (isTerminal(row.status)) throw new OrderNotCancellableError(row.status);
-      const now = new Date();
       if (row.status !== 'cancel_requested') {
-        const to = await this.lifecycle.apply(em, row, 'cancel', { cause: 'http:DELETE /api/v1/orders/{id}', reason: 'cancelled by the owner', at: now });
-        if (to === 'cancelled') {
-          await this.lifecycle.releaseReservation(em, row);
-          await this.outbox.record(em, OrderCancelled, id, { orderId: id, userId, symbol: row.symbol, filledQuantity: wire(row.filled_quantity), cancelledAt: now.toISOString() });
-        } else if (to === 'cancel_requested') {
-          await this.outbox.record(em, OrderCancelRequested, id, { orderId: id, userId, symbol: row.symbol, requestedAt: now.toISOString() });
-        } else throw new OrderNotCancellableError(row.status);
+        const d = await this.saga.advance(em, row, { kind: 'cancel', reason: 'cancelled by the owner' }, 'http:DELETE /api/v1/orders/{id}');
+        if (!d) throw new OrderNotCancellableError(row.status);
       }
       const fresh = (await orderRow(em, id))!;
       return orderView(fresh, (await historyOf(em, [id])).get(id) ?? []);

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { LedgerModule } from '../ledger/ledger.module';
 import { PortfolioController } from './portfolio.controller';
 import { PortfolioService } from './portfolio.service';
 
-@Module({ controllers: [PortfolioController], providers: [PortfolioService] })
+@Module({ imports: [LedgerModule], controllers: [PortfolioController], providers: [PortfolioService] })
 export class PortfolioModule {}

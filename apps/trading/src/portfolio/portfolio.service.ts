@@ -1,14 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Dec, parseDecimal } from '@alphintra/money';
-import { uuidv7 } from '@alphintra/platform-database';
 import { pageOf, type PageQuery } from '@alphintra/platform-http';
-import { wire } from '../common/decimal';
+import { wire, wireOrNull } from '../common/decimal';
+import { LedgerRepository } from '../ledger/ledger.repository';
+import { LedgerService } from '../ledger/ledger.service';
+import type { ActivitiesQuery } from './dto/portfolio.dto';
+import { WithdrawalBeyondFreeCashError } from './portfolio.errors';
 import { valuation } from './position-math';
 
 interface PositionRow {
   symbol: string;
   quantity: string;
+  reserved: string;
   avg_price: string;
   realized_pnl: string;
   last_price: string | null;
@@ -28,7 +32,10 @@ interface ExecutionRow {
 
 @Injectable()
 export class PortfolioService {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly ledger: LedgerService,
+  ) {}
 
   /**
    * Cash, positions at the replica's last price, and equity = cash + Σ quantity × market price.
@@ -37,9 +44,9 @@ export class PortfolioService {
   async view(userId: string) {
     const [account] = await this.em.execute<{ cash: string; reserved: string }[]>(`select "cash", "reserved" from "trading_data"."account" where "user_id" = ?`, [userId]);
     const rows = await this.em.execute<PositionRow[]>(
-      `select p."symbol", p."quantity", p."avg_price", p."realized_pnl", i."last_price"
+      `select p."symbol", p."quantity", p."reserved", p."avg_price", p."realized_pnl", i."last_price"
        from "trading_data"."position" p join "trading_data"."instrument_ref" i on i."symbol" = p."symbol"
-       where p."user_id" = ? order by p."symbol"`,
+       where p."user_id" = ? and p."quantity" > 0 order by p."symbol"`,
       [userId],
     );
     const cash = parseDecimal(account?.cash ?? '0');
@@ -53,6 +60,7 @@ export class PortfolioService {
       return {
         symbol: r.symbol,
         quantity: wire(p.quantity),
+        availableQuantity: wire(p.quantity.minus(parseDecimal(r.reserved))),
         avgPrice: wire(p.avgPrice),
         marketPrice: r.last_price ? wire(r.last_price) : null,
         unrealizedPnl: wire(v.unrealizedPnl),
@@ -62,20 +70,46 @@ export class PortfolioService {
     return { cash: wire(cash), reserved: wire(reserved), buyingPower: wire(cash.minus(reserved)), equity: wire(equity), positions };
   }
 
-  /** Paper cash: credited at once, recorded as a deposit. */
+  /** Paper cash: credited at once, recorded in the ledger. */
   async deposit(userId: string, amount: string) {
+    return this.move(userId, 'deposit', amount);
+  }
+
+  /** Paper cash out: never beyond the cash that no open buy holds. */
+  async withdraw(userId: string, amount: string) {
+    return this.move(userId, 'withdrawal', amount);
+  }
+
+  private move(userId: string, kind: 'deposit' | 'withdrawal', amount: string) {
     return this.em.transactional(async (em) => {
       const at = new Date();
-      const [a] = await em.execute<{ cash: string; reserved: string }[]>(
-        `insert into "trading_data"."account" ("user_id", "cash", "updated_at") values (?, ?, ?)
-         on conflict ("user_id") do update set "cash" = "account"."cash" + excluded."cash", "updated_at" = excluded."updated_at" returning "cash", "reserved"`,
-        [userId, amount, at.toISOString()],
-      );
-      const id = uuidv7(at.getTime());
-      await em.execute(`insert into "trading_data"."deposit" ("id", "user_id", "amount", "at") values (?, ?, ?, ?)`, [id, userId, amount, at.toISOString()]);
-      const cash = parseDecimal(a!.cash);
-      return { id, amount: wire(amount), at: at.toISOString(), cash: wire(cash), buyingPower: wire(cash.minus(new Dec(a!.reserved))) };
+      const held = await this.ledger.lock(em, userId, null);
+      const value = parseDecimal(amount);
+      const free = held.account.cash.minus(held.account.reservedCash);
+      if (kind === 'withdrawal' && value.gt(free)) throw new WithdrawalBeyondFreeCashError(wire(Dec.max(free, 0)));
+      const { activityIds } = await this.ledger.post(em, held, [{ kind, amount: value }], { at });
+      const { cash, reservedCash } = held.account;
+      return { id: activityIds[0]!, amount: wire(amount), at: at.toISOString(), cash: wire(cash), buyingPower: wire(cash.minus(reservedCash)) };
     });
+  }
+
+  /** The ledger, newest first: every movement of cash or shares with the cash (and position) after it. */
+  async activities(userId: string, q: ActivitiesQuery) {
+    const rows = await LedgerRepository.activities(this.em, userId, q);
+    return pageOf(rows, q.limit, (r) => r.id, (r) => ({
+      id: r.id,
+      type: r.type,
+      amount: wire(r.amount),
+      balanceAfter: wire(r.cash_after),
+      symbol: r.symbol,
+      side: r.side,
+      quantity: wireOrNull(r.quantity),
+      price: wireOrNull(r.price),
+      positionAfter: wireOrNull(r.quantity_after),
+      orderId: r.order_id,
+      executionId: r.execution_id,
+      at: new Date(r.at).toISOString(),
+    }));
   }
 
   async executions(userId: string, page: PageQuery) {

@@ -1,5 +1,5 @@
 import { Dec } from '@alphintra/money';
-import { applyFill, emptyPosition, nextAvgFillPrice, reservationRelease, valuation } from './position-math';
+import { applyFill, emptyPosition, nextAvgFillPrice, valuation } from './position-math';
 
 const d = (v: string) => new Dec(v);
 const plain = (p: { quantity: Dec; avgPrice: Dec; realizedPnl: Dec }) => ({ quantity: p.quantity.toFixed(), avgPrice: p.avgPrice.toFixed(), realizedPnl: p.realizedPnl.toFixed() });
@@ -34,12 +34,6 @@ describe('position arithmetic', () => {
     const a1 = nextAvgFillPrice(d('0'), null, d('4'), d('100'));
     expect(a1.toFixed()).toBe('100');
     expect(nextAvgFillPrice(d('4'), a1, d('6'), d('101')).toFixed()).toBe('100.6');
-  });
-
-  it('releases a fill\'s share of a reservation, and the rest on completion', () => {
-    expect(reservationRelease(d('1010'), d('101'), d('4'), false).toFixed()).toBe('404');
-    expect(reservationRelease(d('606'), d('101'), d('6'), true).toFixed()).toBe('606');
-    expect(reservationRelease(d('100'), d('101'), d('6'), false).toFixed()).toBe('100');
   });
 
   it('values a position at the market price', () => {

@@ -28,12 +28,6 @@ export function nextAvgFillPrice(filled: Dec, avg: Dec | null, quantity: Dec, pr
   return filled.times(avg ?? 0).plus(quantity.times(price)).div(total);
 }
 
-/** The part of a buy's reservation a fill frees: its share at the reserve price, never more than is left. */
-export function reservationRelease(remaining: Dec, reservePrice: Dec, quantity: Dec, complete: boolean): Dec {
-  if (complete) return remaining;
-  return Dec.min(remaining, reservePrice.times(quantity));
-}
-
 /** Unrealized P&L and market value of a position at a market price. */
 export const valuation = (p: { quantity: Dec; avgPrice: Dec }, market: Dec) => ({
   marketValue: p.quantity.times(market),

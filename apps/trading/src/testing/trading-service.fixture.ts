@@ -14,7 +14,7 @@ export interface TradingServiceFixture extends ServiceFixture<TradingEnv> {
   eventsOf(type: string, subject: string, n?: number): Promise<CloudEvent[]>;
 }
 
-const TABLES = ['instrument_ref', 'account', 'deposit', 'order', 'order_transition', 'execution', 'position', 'inbox'];
+const TABLES = ['instrument_ref', 'account', 'activity', 'order', 'order_transition', 'execution', 'position', 'inbox'];
 
 export async function startTradingService(extraEnv: Record<string, string> = {}): Promise<TradingServiceFixture> {
   const f = await startServiceFixture({ spec, module: AppModule, loadEnv, tables: TABLES, extraEnv });

@@ -10,6 +10,8 @@ export const portfolioResponse = z.object({
     z.object({
       symbol: z.string(),
       quantity: wire.decimal(),
+      /** Shares not committed to open sells. */
+      availableQuantity: wire.decimal(),
       avgPrice: wire.decimal(),
       marketPrice: wire.decimal().nullable(),
       unrealizedPnl: wire.decimal(),
@@ -31,5 +33,26 @@ export const executionPageResponse = wire.page(
     price: wire.decimal(),
     venue: z.string(),
     executedAt: wire.timestamp(),
+  }),
+);
+
+export const activityPageResponse = wire.page(
+  z.object({
+    id: wire.uuid(),
+    type: z.enum(['fill', 'deposit', 'withdrawal']),
+    /** Signed cash movement. */
+    amount: wire.decimal(),
+    /** Cash after this movement. */
+    balanceAfter: wire.decimal(),
+    symbol: z.string().nullable(),
+    side: z.enum(['buy', 'sell']).nullable(),
+    /** Signed share movement (fills). */
+    quantity: wire.decimal().nullable(),
+    price: wire.decimal().nullable(),
+    /** Shares of the symbol held after this movement (fills). */
+    positionAfter: wire.decimal().nullable(),
+    orderId: wire.uuid().nullable(),
+    executionId: z.string().nullable(),
+    at: wire.timestamp(),
   }),
 );

@@ -1,0 +1,9 @@
+import { DomainError } from '@alphintra/platform-http';
+
+export class WithdrawalBeyondFreeCashError extends DomainError {
+  constructor(free: string) {
+    super('ACCOUNT.WITHDRAWAL_BEYOND_FREE_CASH', 'unprocessable', `Only ${free} of cash is free (not held by open buy orders).`, [
+      { path: 'amount', message: `must not exceed the free cash of ${free}` },
+    ]);
+  }
+}
