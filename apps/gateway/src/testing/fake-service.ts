@@ -16,6 +16,8 @@ export interface Echo {
  */
 export class FakeService {
   readonly received: Echo[] = [];
+  /** What `/health/ready` answers. */
+  readiness: { status: number; body: unknown } = { status: 200, body: { status: 'up' } };
 
   private constructor(
     readonly name: string,
@@ -28,7 +30,7 @@ export class FakeService {
       req.on('end', () => {
         const send = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
         if (req.url === '/openapi.json') return send(200, this.openApi());
-        if (req.url === '/health/ready') return send(200, { status: 'up' });
+        if (req.url === '/health/ready') return send(this.readiness.status, this.readiness.body);
         // A service that hangs: takes the call and never answers.
         if (req.url!.endsWith('/hang')) return;
         const echo: Echo = { service: name, method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString() };

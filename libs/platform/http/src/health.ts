@@ -5,6 +5,8 @@ import type { FastifyReply } from 'fastify';
 
 export interface HealthCheck {
   name: string;
+  /** What the pod cannot serve without (its database). A check with `required: false` is reported, never makes the pod not ready. */
+  required?: boolean;
   check(): Promise<void>;
 }
 
@@ -24,19 +26,21 @@ export class HealthController {
     return { status: 'up' };
   }
 
+  /** 200 while every required check passes (status `degraded` when an optional one fails), else 503. */
   @Get('ready')
   async ready(@Res() reply: FastifyReply) {
     const results = await Promise.all(
       this.checks.map(async (c) => {
         try {
           await withTimeout(c.check(), 2000);
-          return [c.name, { status: 'up' }] as const;
+          return [c, { status: 'up', required: c.required !== false }] as const;
         } catch (e) {
-          return [c.name, { status: 'down', error: (e as Error).message }] as const;
+          return [c, { status: 'down', required: c.required !== false, error: (e as Error).message }] as const;
         }
       }),
     );
-    const up = results.every(([, r]) => r.status === 'up');
-    void reply.status(up ? 200 : 503).send({ status: up ? 'up' : 'down', checks: Object.fromEntries(results) });
+    const ready = results.every(([, r]) => r.status === 'up' || !r.required);
+    const status = !ready ? 'down' : results.every(([, r]) => r.status === 'up') ? 'up' : 'degraded';
+    void reply.status(ready ? 200 : 503).send({ status, checks: Object.fromEntries(results.map(([c, r]) => [c.name, r])) });
   }
 }

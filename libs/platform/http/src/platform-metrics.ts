@@ -126,6 +126,32 @@ export const consumerObserver = (group: string): ConsumerObserver => ({
   counted: (outcome, topic, n) => consumed.inc({ group, topic, outcome }, n),
 });
 
+const kafkaProbes = new Map<string, () => Promise<void>>();
+
+new Gauge({
+  name: 'kafka_up',
+  help: "1 while the service's Kafka cluster answers a metadata request, 0 when not; readiness does not depend on it",
+  labelNames: ['service'],
+  registers,
+  async collect() {
+    this.reset();
+    await Promise.all(
+      [...kafkaProbes].map(async ([service, check]) => {
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<never>((_, reject) => (timer = setTimeout(reject, METRICS_PROBE_TIMEOUT_MS, new Error('timed out'))));
+        const up = await Promise.race([check(), timeout]).then(() => 1, () => 0).finally(() => clearTimeout(timer));
+        this.set({ service }, up);
+      }),
+    );
+  },
+});
+
+/** Reports `kafka_up{service}` from the check until the returned function is called. */
+export function registerKafkaProbe(service: string, check: () => Promise<void>): () => void {
+  kafkaProbes.set(service, check);
+  return () => void kafkaProbes.delete(service);
+}
+
 /** Reports the source's gauges until the returned function is called. */
 export function registerMetricsSource(source: MetricsSource): () => void {
   sources.add(source);

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { DynamicModule, Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown, type Type } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
@@ -19,7 +20,7 @@ import {
 import { deadLettersController } from './dead-letters.controller';
 import { HEALTH_CHECKS, HealthController, type HealthCheck } from './health';
 import { MetricsController } from './metrics';
-import { consumerObserver, registerMetricsSource, serviceMetricsSource, type MetricsSource } from './platform-metrics';
+import { consumerObserver, registerKafkaProbe, registerMetricsSource, serviceMetricsSource, type MetricsSource } from './platform-metrics';
 
 /** A feature's Kafka entry point: a provider that lists the events it handles. */
 export interface EventHandlerSource {
@@ -108,23 +109,55 @@ export class MessagingLifecycle implements OnApplicationBootstrap, OnApplication
   }
 }
 
-/** Kafka is ready when the cluster answers a metadata request. */
+/**
+ * Whether the cluster answers a metadata request: reported in /health/ready and as `kafka_up`, but
+ * not required for readiness. With Kafka away a pod still serves what its database holds; the
+ * outbox keeps what it writes until the relay can publish. One probe at a time; a cluster that
+ * refuses connections is reported down at once, without the client's retries (about 100 s).
+ */
 @Injectable()
-export class KafkaHealth implements HealthCheck, OnApplicationShutdown {
+export class KafkaHealth implements HealthCheck, OnApplicationBootstrap, OnApplicationShutdown {
   readonly name = 'kafka';
+  readonly required = false;
   private readonly probe: KafkaProbe;
+  private running?: Promise<void>;
+  private unregister?: () => void;
 
-  constructor(@Inject(KAFKA) kafka: Kafka) {
+  constructor(
+    @Inject(KAFKA) kafka: Kafka,
+    @Inject(PLATFORM) private readonly p: Platform,
+  ) {
     this.probe = new KafkaProbe(kafka);
   }
 
   check(): Promise<void> {
-    return this.probe.check();
+    this.running ??= anyListening(this.p.env.KAFKA_BROKERS)
+      .then(() => this.probe.check())
+      .finally(() => (this.running = undefined));
+    return this.running;
   }
 
-  onApplicationShutdown(): Promise<void> {
-    return this.probe.close();
+  onApplicationBootstrap(): void {
+    this.unregister = registerKafkaProbe(this.p.spec.service, () => this.check());
   }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.unregister?.();
+    await this.probe.close();
+  }
+}
+
+/** Resolves once one of the `host:port`s accepts a TCP connection; rejects when none does within a second. */
+function anyListening(addresses: string[]): Promise<void> {
+  const one = (address: string) =>
+    new Promise<void>((resolve, reject) => {
+      const i = address.lastIndexOf(':');
+      const socket = connect({ host: address.slice(0, i), port: Number(address.slice(i + 1)), timeout: 1000 });
+      socket.once('connect', () => (socket.destroy(), resolve()));
+      socket.once('timeout', () => (socket.destroy(), reject(new Error(`${address}: no answer within 1 s`))));
+      socket.once('error', (e) => (socket.destroy(), reject(new Error(`${address}: ${e.message}`))));
+    });
+  return Promise.any(addresses.map(one)).catch((e: AggregateError) => Promise.reject(new Error(e.errors.map((x: Error) => x.message).join('; '))));
 }
 
 @Module({})
