@@ -3,11 +3,13 @@ import { hostname } from 'node:os';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
-import { parseStrategySpec, runBacktest, type BacktestResult, type SymbolBars } from '@alphintra/backtesting';
+import { runBacktestInThread, type SymbolBars, type ThreadResult } from '@alphintra/backtesting';
 import { BacktestCompleted, BacktestFailed } from '@alphintra/contracts';
 import { query } from '@alphintra/platform-database';
-import { LOGGER } from '@alphintra/platform-http';
+import { LOGGER, PLATFORM } from '@alphintra/platform-http';
 import { OutboxPublisher } from '@alphintra/platform-messaging';
+import type { StrategyEnv } from '../env';
+import { LEASE_SECONDS, MAX_ATTEMPTS } from './backtest.limits';
 
 export interface BacktestJob {
   id: string;
@@ -25,10 +27,6 @@ export interface BacktestJob {
 
 export type JobOutcome = 'completed' | 'failed' | 'lost';
 
-/** A job whose worker has not finished it within the lease is taken to have crashed and is claimed again. */
-export const LEASE_SECONDS = 300;
-/** Claims beyond this (crash loops) fail the job instead of running it again. */
-export const MAX_ATTEMPTS = 3;
 const POLL_MS = 250;
 
 const CLAIM_SQL = `
@@ -50,8 +48,32 @@ const FINISH_SQL = `
   where "id" = $1 and "status" = 'running' and "locked_by" = $2
   returning to_json("finished_at")#>>'{}' as "finishedAt"`;
 
+interface BarRow {
+  symbol: string;
+  date: string;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+}
+
+/** Rows ordered by symbol and date, as one series per symbol of Float64Arrays (transferable to a thread). */
+function seriesOf(rows: BarRow[]): SymbolBars[] {
+  const series: SymbolBars[] = [];
+  for (let i = 0; i < rows.length; ) {
+    let j = i;
+    while (j < rows.length && rows[j]!.symbol === rows[i]!.symbol) j++;
+    const part = rows.slice(i, j);
+    const column = (k: 'open' | 'high' | 'low' | 'close') => Float64Array.from(part, (r) => Number(r[k]));
+    series.push({ symbol: rows[i]!.symbol, dates: part.map((r) => r.date), open: column('open'), high: column('high'), low: column('low'), close: column('close') });
+    i = j;
+  }
+  return series;
+}
+
 /**
- * Runs queued backtests inside the service process. Jobs live in PostgreSQL (`backtest`): a claim
+ * Runs queued backtests for the service process, each computed in a worker thread of its own
+ * (BACKTEST_CONCURRENCY at once) so HTTP and Kafka keep their event loop. Jobs live in PostgreSQL (`backtest`): a claim
  * takes the oldest queued job, or a running one whose lease expired, with FOR UPDATE SKIP LOCKED,
  * so replicas never take the same job at once. Results, the final status and the
  * `strategy.backtest.completed|failed` event commit in one transaction guarded by
@@ -60,14 +82,15 @@ const FINISH_SQL = `
 @Injectable()
 export class BacktestWorker implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  private loop?: Promise<void>;
+  private loops: Promise<void>[] = [];
   private running = false;
-  private wake?: () => void;
+  private readonly wakers = new Set<() => void>();
 
   constructor(
     private readonly orm: MikroORM,
     private readonly outbox: OutboxPublisher,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(PLATFORM) private readonly platform: { env: StrategyEnv },
   ) {}
 
   onApplicationBootstrap(): void {
@@ -81,24 +104,32 @@ export class BacktestWorker implements OnApplicationBootstrap, OnApplicationShut
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.loop = (async () => {
-      while (this.running) {
-        let worked = false;
-        try {
-          worked = await this.runOne();
-        } catch (err) {
-          this.logger.error({ err }, 'backtest worker iteration failed');
-        }
-        if (!worked && this.running) await new Promise<void>((r) => ((this.wake = r), setTimeout(r, POLL_MS)));
-      }
-    })();
+    this.loops = Array.from({ length: this.platform.env.BACKTEST_CONCURRENCY }, () => this.loop());
   }
 
-  /** Stops claiming; a job being run is finished first. */
+  /** Stops claiming; jobs being run are finished first. */
   async stop(): Promise<void> {
     this.running = false;
-    this.wake?.();
-    await this.loop;
+    this.wakers.forEach((wake) => wake());
+    await Promise.all(this.loops);
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      let worked = false;
+      try {
+        worked = await this.runOne();
+      } catch (err) {
+        this.logger.error({ err }, 'backtest worker iteration failed');
+      }
+      if (!worked && this.running) {
+        await new Promise<void>((resolve) => {
+          const wake = () => (this.wakers.delete(wake), resolve());
+          this.wakers.add(wake);
+          setTimeout(wake, POLL_MS);
+        });
+      }
+    }
   }
 
   /** Claims and runs one job; false when none was waiting. */
@@ -116,7 +147,7 @@ export class BacktestWorker implements OnApplicationBootstrap, OnApplicationShut
 
   async process(job: BacktestJob): Promise<JobOutcome> {
     if (job.attempts > MAX_ATTEMPTS) return this.fail(job, `gave up after ${MAX_ATTEMPTS} interrupted attempts`);
-    let result: BacktestResult;
+    let result: ThreadResult;
     try {
       result = await this.compute(job);
     } catch (err) {
@@ -129,8 +160,8 @@ export class BacktestWorker implements OnApplicationBootstrap, OnApplicationShut
       await query(em, `insert into "strategy_data"."backtest_result" ("backtest_id", "metrics", "trades", "equity_curve") values ($1, $2::jsonb, $3::jsonb, $4::jsonb)`, [
         job.id,
         JSON.stringify(result.metrics),
-        JSON.stringify(result.trades),
-        JSON.stringify(result.equityCurve),
+        result.tradesJson,
+        result.equityCurveJson,
       ]);
       await this.outbox.record(em, BacktestCompleted, job.id, {
         backtestId: job.id,
@@ -140,7 +171,7 @@ export class BacktestWorker implements OnApplicationBootstrap, OnApplicationShut
         totalReturn: result.metrics.totalReturn,
         sharpe: result.metrics.sharpe,
         maxDrawdown: result.metrics.maxDrawdown,
-        trades: result.trades.length,
+        trades: result.trades,
         completedAt: row.finishedAt,
       });
       return true;
@@ -167,33 +198,25 @@ export class BacktestWorker implements OnApplicationBootstrap, OnApplicationShut
   }
 
   /**
-   * Loads the spec and the stored bars, then runs the pure backtester. Prices are read as doubles
-   * for the indicators (NUMERIC(20,6) prices have at most 15 significant digits in practice, and a
-   * double holding one converts back to the same decimal, so fills in Dec are exact).
+   * Loads the spec and the stored bars here (I/O), then runs the backtester in a thread. Prices are
+   * read as doubles for the indicators (NUMERIC(20,6) prices have at most 15 significant digits in
+   * practice, and a double holding one converts back to the same decimal, so fills in Dec are exact).
    */
-  private async compute(job: BacktestJob): Promise<BacktestResult> {
+  private async compute(job: BacktestJob): Promise<ThreadResult> {
     const em = this.orm.em.fork();
     const [strategy] = await query<{ spec: unknown }>(em, `select "spec" from "strategy_data"."strategy" where "id" = $1`, [job.strategyId]);
     if (!strategy) throw new Error(`strategy ${job.strategyId} no longer exists`);
-    const parsed = parseStrategySpec(strategy.spec);
-    if (!parsed.ok) throw new Error(`strategy spec is invalid: ${parsed.errors.map((e) => `${e.path} ${e.message}`).join('; ')}`);
-    const rows = await query<{ symbol: string; date: string; open: number; high: number; low: number; close: number }>(
+    const rows = await query<BarRow>(
       em,
       `select "symbol", "date"::text as "date", "open"::float8 as "open", "high"::float8 as "high", "low"::float8 as "low", "close"::float8 as "close"
        from "strategy_data"."stock_history" where "symbol" = any($1::text[]) and "date" between $2 and $3 order by "symbol", "date"`,
       [job.symbols, job.from, job.to],
     );
-    const bySymbol = new Map<string, SymbolBars>();
-    for (const r of rows) {
-      let s = bySymbol.get(r.symbol);
-      if (!s) bySymbol.set(r.symbol, (s = { symbol: r.symbol, dates: [], open: [], high: [], low: [], close: [] }));
-      s.dates.push(r.date);
-      (s.open as number[]).push(Number(r.open));
-      (s.high as number[]).push(Number(r.high));
-      (s.low as number[]).push(Number(r.low));
-      (s.close as number[]).push(Number(r.close));
-    }
-    if (bySymbol.size === 0) throw new Error(`no bars for ${job.symbols.join(', ')} between ${job.from} and ${job.to}`);
-    return runBacktest(parsed.spec, [...bySymbol.values()], job);
+    if (rows.length === 0) throw new Error(`no bars for ${job.symbols.join(', ')} between ${job.from} and ${job.to}`);
+    const { env } = this.platform;
+    return runBacktestInThread(
+      { spec: strategy.spec, series: seriesOf(rows), params: { initialCapital: job.initialCapital, commissionBps: job.commissionBps, slippageBps: job.slippageBps } },
+      { timeBudgetMs: env.BACKTEST_TIME_BUDGET_MS, maxMemoryMb: env.BACKTEST_MAX_MEMORY_MB },
+    );
   }
 }

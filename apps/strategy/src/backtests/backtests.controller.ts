@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { CurrentUser, type Principal } from '@alphintra/platform-auth';
 import { ApiDoc, ZodPipe } from '@alphintra/platform-http';
 import { backtestQueuedResponse, backtestResponse } from '../common/responses';
@@ -11,9 +12,9 @@ export class BacktestsController {
 
   @Post()
   @HttpCode(202)
-  @ApiDoc({ body: createBacktestBody, status: 202, response: backtestQueuedResponse, problems: [422] })
-  create(@CurrentUser() user: Principal, @Body(new ZodPipe(createBacktestBody)) body: CreateBacktestBody) {
-    return this.backtests.enqueue(user.userId, body);
+  @ApiDoc({ body: createBacktestBody, status: 202, response: backtestQueuedResponse, problems: [422, 429, 503] })
+  create(@CurrentUser() user: Principal, @Body(new ZodPipe(createBacktestBody)) body: CreateBacktestBody, @Req() req: FastifyRequest) {
+    return this.backtests.enqueue(user.userId, body, { authorization: req.headers.authorization, requestId: req.id });
   }
 
   @Get(':id')

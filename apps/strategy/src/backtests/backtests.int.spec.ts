@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { BacktestCompleted, BacktestFailed, TOPICS, WorkflowPublished } from '@alphintra/contracts';
 import { fromMessage, OutboxPublisher, type CloudEvent } from '@alphintra/platform-messaging';
 import { testKafka } from '@alphintra/testing';
+import { FakeNocode, subjectOf } from '../testing/fake-nocode';
 import { startStrategy, type StrategyFixture } from '../testing/strategy-service.fixture';
 import { BacktestWorker } from './backtest.worker';
 
@@ -74,6 +75,7 @@ const RSI_SPEC = {
 
 describe('strategies and backtests', () => {
   let f: StrategyFixture;
+  let nocode: FakeNocode;
   let tap: Awaited<ReturnType<typeof backtestTap>>;
   let worker: BacktestWorker;
   let strategyId: string;
@@ -89,7 +91,8 @@ describe('strategies and backtests', () => {
   });
 
   beforeAll(async () => {
-    f = await startStrategy();
+    nocode = await FakeNocode.start();
+    f = await startStrategy({ NOCODE_URL: nocode.url, BACKTEST_MAX_ACTIVE_PER_USER: '3' });
     tap = await backtestTap(f.svc.inst.topicPrefix);
     worker = f.svc.app.get(BacktestWorker);
     expect((await f.call('admin', 'POST', '/api/v1/instruments', { symbol: 'BT', name: 'Backtest Inc.', exchange: 'NYSE', currency: 'USD', marketCap: '1000000' })).status).toBe(201);
@@ -101,6 +104,7 @@ describe('strategies and backtests', () => {
   afterAll(async () => {
     await tap?.stop();
     await f?.close();
+    await nocode?.close();
   });
 
   describe('strategies', () => {
@@ -150,6 +154,21 @@ describe('strategies and backtests', () => {
         [workflowId],
       );
       expect(row).toEqual({ source: 'nocode', user_id: userId, workflow_version: 1 });
+
+      // The same workflow id published for another user (nocode never does) changes nothing.
+      const hijack = await f.em().transactional((em) =>
+        publisher.record(em, WorkflowPublished, workflowId, { workflowId, version: 1, userId: randomUUID(), name: 'hijacked', spec: SPEC, publishedAt: new Date().toISOString() }),
+      );
+      await until(() => f.count('inbox', 'event_id = ?', [hijack.id]), (n) => n === 1);
+      expect(await f.count('strategy', `workflow_id = ? and name = 'rsi v1 renamed' and user_id = ?`, [workflowId, userId])).toBe(1);
+    });
+
+    it('refuses a spec whose rules exceed the size limit with 422 naming the first node past it', async () => {
+      const leaf = SPEC.entry;
+      const wide = { all: Array.from({ length: 10 }, () => ({ any: Array.from({ length: 19 }, () => leaf) })) }; // 201 nodes
+      const r = await f.call('trader', 'POST', '/api/v1/strategies', { name: 'huge', spec: { ...SPEC, entry: wide } });
+      expect(r.status).toBe(422);
+      expect(r.body).toMatchObject({ code: 'STRATEGY.INVALID_SPEC', errors: [{ path: 'entry.all.9.any.18', message: expect.stringContaining('at most 200 nodes') }] });
     });
   });
 
@@ -158,7 +177,7 @@ describe('strategies and backtests', () => {
     afterAll(() => worker.start());
 
     it('goes queued → running → completed with results, metrics and one strategy.backtest.completed event carrying the executionId', async () => {
-      const executionId = randomUUID();
+      const executionId = nocode.own(randomUUID(), f.as('trader'));
       const created = await f.call('trader', 'POST', '/api/v1/backtests', request({ executionId }));
       expect(created.status).toBe(202);
       expect(created.body).toEqual({ id: expect.any(String), status: 'queued' });
@@ -188,6 +207,65 @@ describe('strategies and backtests', () => {
       expect(r.body.errors.map((e: { path: string }) => e.path)).toEqual(['strategyId', 'symbols.1']);
       expect((await f.call('admin', 'POST', '/api/v1/backtests', request())).status).toBe(422); // another user's strategy
       expect((await f.call('trader', 'POST', '/api/v1/backtests', request({ from: '2024-02-01', initialCapital: 1000 }))).status).toBe(400);
+    });
+
+    it("refuses a no-code execution nocode does not show the caller (another user's) with 422, asking nocode as the caller, and stores nothing", async () => {
+      const theirs = nocode.own(randomUUID(), f.as('admin'));
+      const before = await f.count('backtest');
+      nocode.asked.length = 0;
+      const r = await f.call('trader', 'POST', '/api/v1/backtests', request({ executionId: theirs }));
+      expect(r.status).toBe(422);
+      expect(r.body).toMatchObject({ code: 'BACKTEST.INVALID_REQUEST', errors: [{ path: 'executionId', message: 'is not one of your workflow executions' }] });
+      expect(nocode.asked).toEqual([{ id: theirs, userId: subjectOf(f.as('trader').authorization) }]);
+      expect((await f.call('trader', 'POST', '/api/v1/backtests', request({ executionId: randomUUID() }))).status).toBe(422); // unknown
+      expect(await f.count('backtest')).toBe(before);
+    });
+
+    it('gives an execution one backtest: a second naming it, or one nocode shows as already run, answers 422', async () => {
+      const executionId = nocode.own(randomUUID(), f.as('trader'));
+      const first = await f.call('trader', 'POST', '/api/v1/backtests', request({ executionId }));
+      expect(first.status).toBe(202);
+      const again = await f.call('trader', 'POST', '/api/v1/backtests', request({ executionId }));
+      expect(again.status).toBe(422);
+      expect(again.body.errors).toEqual([{ path: 'executionId', message: 'already has a backtest' }]);
+      const ran = nocode.own(randomUUID(), f.as('trader'), { status: 'completed', backtestId: first.body.id });
+      expect((await f.call('trader', 'POST', '/api/v1/backtests', request({ executionId: ran }))).body.errors).toEqual([{ path: 'executionId', message: 'already has a backtest' }]);
+      expect(await f.count('backtest', 'execution_id = ?', [executionId])).toBe(1);
+      await f.em().execute(`update "strategy_data"."backtest" set "status" = 'failed', "finished_at" = now() where "id" = ?`, [first.body.id]); // out of the queue
+    });
+
+    it('answers 503 when nocode cannot confirm the execution, and stores nothing', async () => {
+      const executionId = nocode.own(randomUUID(), f.as('trader'));
+      const before = await f.count('backtest');
+      nocode.mode = 'down';
+      try {
+        const r = await f.call('trader', 'POST', '/api/v1/backtests', request({ executionId }));
+        expect(r.status).toBe(503);
+        expect(r.body).toMatchObject({ code: 'BACKTEST.EXECUTION_UNCHECKED' });
+      } finally {
+        nocode.mode = 'up';
+      }
+      expect(await f.count('backtest')).toBe(before);
+    });
+
+    it('queues at most BACKTEST_MAX_ACTIVE_PER_USER backtests of one user at once (429), others unaffected', async () => {
+      const mine = (await f.call('compliance', 'POST', '/api/v1/strategies', { name: 'mine', spec: SPEC })).body.id;
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const r = await f.call('compliance', 'POST', '/api/v1/backtests', request({ strategyId: mine }));
+        expect(r.status).toBe(202);
+        ids.push(r.body.id);
+      }
+      const over = await f.call('compliance', 'POST', '/api/v1/backtests', request({ strategyId: mine }));
+      expect(over.status).toBe(429);
+      expect(over.body).toMatchObject({ code: 'BACKTEST.TOO_MANY_ACTIVE', detail: expect.stringContaining('3 backtests queued or running') });
+      expect(await f.count('backtest', `strategy_id = ?`, [mine])).toBe(3);
+      const other = (await f.call('admin', 'POST', '/api/v1/strategies', { name: 'theirs', spec: SPEC })).body.id;
+      expect((await f.call('admin', 'POST', '/api/v1/backtests', request({ strategyId: other }))).status).toBe(202);
+      // One finishing frees a place.
+      await f.em().execute(`update "strategy_data"."backtest" set "status" = 'failed', "finished_at" = now() where "id" = ?`, [ids[0]]);
+      expect((await f.call('compliance', 'POST', '/api/v1/backtests', request({ strategyId: mine }))).status).toBe(202);
+      await f.em().execute(`update "strategy_data"."backtest" set "status" = 'failed', "finished_at" = now() where "strategy_id" in (?, ?) and "status" = 'queued'`, [mine, other]);
     });
 
     it('fails a backtest without bars in its range with strategy.backtest.failed', async () => {

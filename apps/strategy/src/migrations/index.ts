@@ -1,7 +1,8 @@
-import { deadLetterRedrivesMigration, messagingMigration } from '@alphintra/platform-messaging';
+import { deadLetterRedrivesMigration, messagingMigration, messagingResilienceMigration } from '@alphintra/platform-messaging';
 import { MarketData } from './0002_market_data';
 import { FiltersAndScreeners } from './0003_filters_and_screeners';
 import { StrategiesAndBacktests } from './0004_strategies_and_backtests';
+import { BacktestExecutionUnique } from './0005_backtest_execution_unique';
 
 /** In order; a migration once released is never edited, only followed. */
 export const migrations = [
@@ -10,4 +11,6 @@ export const migrations = [
   { name: '0003_filters_and_screeners', class: FiltersAndScreeners },
   { name: '0004_strategies_and_backtests', class: StrategiesAndBacktests },
   deadLetterRedrivesMigration('strategy_data'),
+  { name: '0005_backtest_execution_unique', class: BacktestExecutionUnique },
+  messagingResilienceMigration('strategy_data'),
 ];

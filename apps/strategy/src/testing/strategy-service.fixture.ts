@@ -69,9 +69,9 @@ export interface StrategyFixture {
   close(): Promise<void>;
 }
 
-export async function startStrategy(): Promise<StrategyFixture> {
+export async function startStrategy(extraEnv: Record<string, string> = {}): Promise<StrategyFixture> {
   const issuer = await TestTokenIssuer.start();
-  const svc = await startTestService(spec, AppModule, loadEnv, issuer.env);
+  const svc = await startTestService(spec, AppModule, loadEnv, { ...issuer.env, ...extraEnv });
   const tap = await EventTap.start(svc.inst.topicPrefix).catch(async (e: unknown) => {
     await svc.close();
     await issuer.close();
