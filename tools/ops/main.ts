@@ -6,6 +6,7 @@ import { createKafka, ensureTopics } from '@alphintra/platform-messaging';
 import { migrateTopologyCommand, parseTopologyArgs, UsageError } from './migrate-topology.command';
 import { BACKUP_USAGE, backupCommand, restoreCommand } from './backup.command';
 import { DEAD_LETTERS_USAGE, deadLettersCommand } from './dead-letters.command';
+import { CONSUMER_USAGE, consumerCommand } from './consumer.command';
 
 const USAGE = `usage: ops <command>
   provision   create databases, schemas, owner roles and runtime users for DB_TOPOLOGY (idempotent)
@@ -20,7 +21,8 @@ const USAGE = `usage: ops <command>
               drops the old schemas (and emptied databases) whose copy was verified.
               env: PGHOST PGPORT PGUSER PGPASSWORD; to move also the passwords provision reads
 ${BACKUP_USAGE}
-${DEAD_LETTERS_USAGE}`;
+${DEAD_LETTERS_USAGE}
+${CONSUMER_USAGE}`;
 
 const secret = z.string().min(8, 'must be at least 8 characters');
 const adminEnv = z.object({
@@ -91,6 +93,9 @@ async function main(cmd: string | undefined): Promise<void> {
       return restoreCommand(process.argv.slice(3));
     case 'dead-letters':
       process.exitCode = await deadLettersCommand(process.argv.slice(3));
+      return;
+    case 'consumer':
+      process.exitCode = await consumerCommand(process.argv.slice(3));
       return;
     default:
       console.error(USAGE);

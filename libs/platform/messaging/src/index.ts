@@ -14,3 +14,4 @@ export * from './dead-letters';
 export * from './span-reader';
 export * from './consumer-attempts';
 export * from './transient';
+export * from './consumer-skip';
