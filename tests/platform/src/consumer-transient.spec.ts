@@ -62,7 +62,7 @@ describe('event consumer while its database is down', () => {
       backoffMs: 100,
       maxBackoffMs: 2000,
       chunkSize: 20,
-      handlers: [onEvent(ProbeRecorded, (e, em) => em.execute(`insert into "risk_data"."seen" ("key", "seq") values (?, ?)`, [e.data.key, e.data.seq], 'run'))],
+      handlers: [onEvent(ProbeRecorded, async (e, em) => void (await em.execute(`insert into "risk_data"."seen" ("key", "seq") values (?, ?)`, [e.data.key, e.data.seq], 'run')))],
     });
     await consumer.start();
 
