@@ -9,7 +9,7 @@ import { ProbeRecorded } from '@alphintra/contracts';
 import { pgUrl, startInfra } from '@alphintra/devinfra';
 import { migrateService, openOrm, schemaOf } from '@alphintra/platform-database';
 import { flushTracing, loadTracingEnv, startTracing } from '@alphintra/platform-http';
-import { createKafka, EventConsumer, messagingMigration, onEvent, OutboxPublisher, OutboxRelay, silentLogger } from '@alphintra/platform-messaging';
+import { createKafka, EventConsumer, messagingMigration, messagingResilienceMigration, onEvent, OutboxPublisher, OutboxRelay, silentLogger } from '@alphintra/platform-messaging';
 import { createTestTopics, provisionTestInstallation, testInfra } from '@alphintra/testing';
 import { rawKafkaRoundTrip } from './raw-kafka';
 
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
       password: env[`TRADING_DATABASE_${pw}`],
     });
     const schema = schemaOf('trading');
-    await migrateService({ service: 'trading', connection: conn('OWNER_USER', 'OWNER_PASSWORD'), entities: [], migrations: [messagingMigration(schema)] });
+    await migrateService({ service: 'trading', connection: conn('OWNER_USER', 'OWNER_PASSWORD'), entities: [], migrations: [messagingMigration(schema), messagingResilienceMigration(schema)] });
     const orm = await openOrm({ service: 'trading', connection: conn('USER', 'PASSWORD'), entities: [], migrations: [] });
     const payload = randomBytes(96).toString('hex');
     const kafka = createKafka({ brokers: infra.kafka.brokers, clientId: 'bench' });

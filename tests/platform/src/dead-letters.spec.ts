@@ -4,7 +4,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { ProbeRecorded } from '@alphintra/contracts';
 import { authEnv, AuthModule } from '@alphintra/platform-auth';
 import { loadServiceEnv, MessagingLifecycle, type EventHandlerSource, type ServiceSpec } from '@alphintra/platform-http';
-import { deadLetterRedrivesMigration, KafkaOffsets, messagingMigration, onEvent, OutboxPublisher } from '@alphintra/platform-messaging';
+import { deadLetterRedrivesMigration, KafkaOffsets, messagingMigration, messagingResilienceMigration, onEvent, OutboxPublisher } from '@alphintra/platform-messaging';
 import { startServiceFixture, testKafka, until, type Json, type ServiceFixture } from '@alphintra/testing';
 
 const schema = 'notification_data';
@@ -38,7 +38,7 @@ class ProbeModule {}
 const spec: ServiceSpec = {
   service: 'notification',
   entities: [],
-  migrations: [messagingMigration(schema), deadLetterRedrivesMigration(schema), { name: 'test_probe_effect', class: ProbeEffects }],
+  migrations: [messagingMigration(schema), deadLetterRedrivesMigration(schema), messagingResilienceMigration(schema), { name: 'test_probe_effect', class: ProbeEffects }],
   consumers: [ProbeConsumer],
 };
 const loadEnv = (source: NodeJS.ProcessEnv) => loadServiceEnv('notification', 3008, authEnv.shape, source);
@@ -85,7 +85,7 @@ describe('a service dead letters, lists and redrives, and reports it in /metrics
           eventType: 'platform.probe.recorded',
           key: 'k1',
           error: 'Error: probe handler broken for poison',
-          attempts: 5,
+          attempts: 3,
           deadLetteredAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
           redrivenAt: null,
         },
