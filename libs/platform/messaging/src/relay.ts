@@ -12,7 +12,12 @@ export interface OutboxRelayOptions {
   pollIntervalMs?: number;
   /** Sent rows older than this are purged. */
   retentionMs?: number;
+  /** Inbox rows older than this are purged; longer than any redelivery (topic and dead-letter retention). */
+  inboxRetentionMs?: number;
 }
+
+/** 14 days: twice the default topic retention, so no redelivery outlives its inbox row. */
+export const INBOX_RETENTION_MS = 14 * 86_400_000;
 
 interface OutboxRow {
   id: string;
@@ -125,7 +130,7 @@ export class OutboxRelay {
     }
   }
 
-  /** Takes free shards (another relay may have died) and purges old sent rows. */
+  /** Takes free shards (another relay may have died) and purges old sent rows and old inbox rows. */
   private async maintain(client: Client): Promise<void> {
     const now = Date.now();
     if (now - this.lastShardCheck > 5000 || this.owned.size === 0) {
@@ -141,6 +146,12 @@ export class OutboxRelay {
       await client.query(`delete from "${this.o.schema}"."outbox" where sent_at < now() - make_interval(secs => $1)`, [
         (this.o.retentionMs ?? 86_400_000) / 1000,
       ]);
+      // bounded per pass, so a first purge of a big inbox does not hold locks for long
+      await client.query(
+        `delete from "${this.o.schema}"."inbox" where ("event_id", "consumer") in
+         (select "event_id", "consumer" from "${this.o.schema}"."inbox" where received_at < now() - make_interval(secs => $1) limit 10000)`,
+        [(this.o.inboxRetentionMs ?? INBOX_RETENTION_MS) / 1000],
+      );
     }
   }
 
