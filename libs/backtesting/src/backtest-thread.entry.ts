@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { runBacktest } from './engine';
 import { parseStrategySpec } from './spec';
-import type { ThreadAnswer, ThreadJob } from './backtest-thread';
+import { unpackBars, type ThreadAnswer, type ThreadJob } from './backtest-thread';
 
 /** The worker thread's side: one job in, one answer out; the runner ends the thread after it. */
 parentPort!.once('message', (job: ThreadJob) => {
@@ -9,7 +9,7 @@ parentPort!.once('message', (job: ThreadJob) => {
   try {
     const parsed = parseStrategySpec(job.spec);
     if (!parsed.ok) throw new Error(`strategy spec is invalid: ${parsed.errors.map((e) => `${e.path} ${e.message}`).join('; ')}`);
-    const r = runBacktest(parsed.spec, job.series, job.params);
+    const r = runBacktest(parsed.spec, job.bars.map(unpackBars), job.params);
     // Serialised here, not on the service's event loop.
     answer = { ok: true, metrics: r.metrics, trades: r.trades.length, tradesJson: JSON.stringify(r.trades), equityCurveJson: JSON.stringify(r.equityCurve), bars: r.bars };
   } catch (e) {

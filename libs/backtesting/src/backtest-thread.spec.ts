@@ -1,4 +1,4 @@
-import { BacktestOverBudgetError, runBacktestInThread } from './backtest-thread';
+import { BacktestOverBudgetError, runBacktestInThread, unpackBars, type PackedBars } from './backtest-thread';
 import { runBacktest, type SymbolBars } from './engine';
 import { parseStrategySpec } from './spec';
 
@@ -10,7 +10,7 @@ const SPEC = {
 };
 const params = { initialCapital: '10000', commissionBps: '5', slippageBps: '5' };
 
-/** A deterministic zigzag with drift, as Float64Arrays (what the service transfers). */
+/** A deterministic zigzag with drift. */
 function series(symbol: string, n: number): SymbolBars {
   const close = Float64Array.from({ length: n }, (_, i) => 100 + i * 0.01 + 5 * Math.sin(i / 3));
   const open = Float64Array.from(close, (c, i) => (i ? close[i - 1]! : c));
@@ -18,12 +18,21 @@ function series(symbol: string, n: number): SymbolBars {
   return { symbol, dates, open, high: Float64Array.from(close, (c, i) => Math.max(c, open[i]!)), low: Float64Array.from(close, (c, i) => Math.min(c, open[i]!)), close };
 }
 
+const packed = (s: SymbolBars): PackedBars => ({ symbol: s.symbol, dates: s.dates.join(','), open: Array.from(s.open).join(','), high: Array.from(s.high).join(','), low: Array.from(s.low).join(','), close: Array.from(s.close).join(',') });
+
+describe('unpackBars', () => {
+  it('reads every double back exactly from its shortest decimal text', () => {
+    const s = series('A', 500);
+    expect(unpackBars(packed(s))).toEqual(s);
+  });
+});
+
 describe('runBacktestInThread', () => {
   it('answers what the engine answers inline, with trades and the equity curve as JSON', async () => {
     const parsed = parseStrategySpec(SPEC);
     if (!parsed.ok) throw new Error('the test spec is invalid');
     const inline = runBacktest(parsed.spec, [series('A', 300), series('B', 300)], params);
-    const threaded = await runBacktestInThread({ spec: SPEC, series: [series('A', 300), series('B', 300)], params }, { timeBudgetMs: 60_000 });
+    const threaded = await runBacktestInThread({ spec: SPEC, bars: [packed(series('A', 300)), packed(series('B', 300))], params }, { timeBudgetMs: 60_000 });
     expect(inline.trades.length).toBeGreaterThan(5);
     expect(threaded).toEqual({
       metrics: inline.metrics,
@@ -35,14 +44,14 @@ describe('runBacktestInThread', () => {
   });
 
   it('rejects with the spec errors of an invalid spec', async () => {
-    await expect(runBacktestInThread({ spec: { ...SPEC, indicators: [] }, series: [series('A', 10)], params }, { timeBudgetMs: 60_000 })).rejects.toThrow(
+    await expect(runBacktestInThread({ spec: { ...SPEC, indicators: [] }, bars: [packed(series('A', 10))], params }, { timeBudgetMs: 60_000 })).rejects.toThrow(
       /strategy spec is invalid: entry\.cross\.right\.indicator names no indicator/,
     );
   });
 
   it('terminates a backtest over its time budget and says so', async () => {
     const started = Date.now();
-    const run = runBacktestInThread({ spec: SPEC, series: Array.from({ length: 20 }, (_, i) => series(`S${i}`, 20_000)), params }, { timeBudgetMs: 1 });
+    const run = runBacktestInThread({ spec: SPEC, bars: Array.from({ length: 20 }, (_, i) => packed(series(`S${i}`, 20_000))), params }, { timeBudgetMs: 1 });
     await expect(run).rejects.toBeInstanceOf(BacktestOverBudgetError);
     await expect(run).rejects.toThrow('the backtest did not finish within its time budget of 0.001 s');
     expect(Date.now() - started).toBeLessThan(5_000);

@@ -4,11 +4,30 @@ import { Worker } from 'node:worker_threads';
 import type { BacktestParams, SymbolBars } from './engine';
 import type { Metrics } from './metrics';
 
+/**
+ * One symbol's bars as comma-separated columns (dates ascending, prices as shortest round-trip
+ * decimal text): a whole backtest's bars arrive as a few strings, so the caller's event loop does
+ * no per-bar work; the thread parses them.
+ */
+export interface PackedBars {
+  symbol: string;
+  dates: string;
+  open: string;
+  high: string;
+  low: string;
+  close: string;
+}
+
 export interface ThreadJob {
   /** The stored spec, parsed again in the thread. */
   spec: unknown;
-  series: SymbolBars[];
+  bars: PackedBars[];
   params: BacktestParams;
+}
+
+export function unpackBars(p: PackedBars): SymbolBars {
+  const column = (text: string) => Float64Array.from(text.split(','), Number);
+  return { symbol: p.symbol, dates: p.dates.split(','), open: column(p.open), high: column(p.high), low: column(p.low), close: column(p.close) };
 }
 
 export interface ThreadResult {
@@ -46,9 +65,9 @@ function threadEntry(): { file: string; execArgv: string[]; env: NodeJS.ProcessE
 }
 
 /**
- * Runs one backtest in a worker thread of its own, so the CPU-heavy part never blocks the caller's
- * event loop; the price series are transferred, not copied. A thread per job keeps the budget
- * simple to enforce: past it, the thread is terminated wherever it is.
+ * Runs one backtest in a worker thread of its own, so the CPU-heavy part (parsing the bars, the
+ * indicators and rules, serialising the result) never blocks the caller's event loop. A thread
+ * per job keeps the budget simple to enforce: past it, the thread is terminated wherever it is.
  */
 export function runBacktestInThread(job: ThreadJob, o: ThreadOptions): Promise<ThreadResult> {
   return new Promise((resolve, reject) => {
@@ -68,7 +87,6 @@ export function runBacktestInThread(job: ThreadJob, o: ThreadOptions): Promise<T
       settle(() => reject(e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? new Error(`the backtest needed more than ${o.maxMemoryMb ?? 512} MB; try fewer symbols or a shorter range`) : e)),
     );
     worker.once('exit', (code) => settle(() => reject(new Error(`the backtest thread exited with code ${code} before answering`))));
-    const buffers = job.series.flatMap((s) => [s.open, s.high, s.low, s.close].filter((a): a is Float64Array => a instanceof Float64Array).map((a) => a.buffer as ArrayBuffer));
-    worker.postMessage(job, [...new Set(buffers)]);
+    worker.postMessage(job);
   });
 }

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
-import { runBacktestInThread, type SymbolBars, type ThreadResult } from '@alphintra/backtesting';
+import { runBacktestInThread, type PackedBars, type ThreadResult } from '@alphintra/backtesting';
 import { BacktestCompleted, BacktestFailed } from '@alphintra/contracts';
 import { query } from '@alphintra/platform-database';
 import { LOGGER, PLATFORM } from '@alphintra/platform-http';
@@ -47,29 +47,6 @@ const FINISH_SQL = `
   update "strategy_data"."backtest" set "status" = $3, "error" = $4, "finished_at" = now()
   where "id" = $1 and "status" = 'running' and "locked_by" = $2
   returning to_json("finished_at")#>>'{}' as "finishedAt"`;
-
-interface BarRow {
-  symbol: string;
-  date: string;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-}
-
-/** Rows ordered by symbol and date, as one series per symbol of Float64Arrays (transferable to a thread). */
-function seriesOf(rows: BarRow[]): SymbolBars[] {
-  const series: SymbolBars[] = [];
-  for (let i = 0; i < rows.length; ) {
-    let j = i;
-    while (j < rows.length && rows[j]!.symbol === rows[i]!.symbol) j++;
-    const part = rows.slice(i, j);
-    const column = (k: 'open' | 'high' | 'low' | 'close') => Float64Array.from(part, (r) => Number(r[k]));
-    series.push({ symbol: rows[i]!.symbol, dates: part.map((r) => r.date), open: column('open'), high: column('high'), low: column('low'), close: column('close') });
-    i = j;
-  }
-  return series;
-}
 
 /**
  * Runs queued backtests for the service process, each computed in a worker thread of its own
@@ -198,24 +175,27 @@ export class BacktestWorker implements OnApplicationBootstrap, OnApplicationShut
   }
 
   /**
-   * Loads the spec and the stored bars here (I/O), then runs the backtester in a thread. Prices are
-   * read as doubles for the indicators (NUMERIC(20,6) prices have at most 15 significant digits in
-   * practice, and a double holding one converts back to the same decimal, so fills in Dec are exact).
+   * Loads the spec and the stored bars, one row of comma-separated columns per symbol, so this
+   * event loop handles a few strings however long the range; the thread parses and runs them.
+   * Prices travel as float8 text for the indicators (NUMERIC(20,6) prices have at most 15
+   * significant digits in practice, and a double holding one converts back to the same decimal,
+   * so fills in Dec are exact).
    */
   private async compute(job: BacktestJob): Promise<ThreadResult> {
     const em = this.orm.em.fork();
     const [strategy] = await query<{ spec: unknown }>(em, `select "spec" from "strategy_data"."strategy" where "id" = $1`, [job.strategyId]);
     if (!strategy) throw new Error(`strategy ${job.strategyId} no longer exists`);
-    const rows = await query<BarRow>(
+    const column = (c: string) => `string_agg("${c}"::float8::text, ',' order by "date") as "${c}"`;
+    const bars = await query<PackedBars>(
       em,
-      `select "symbol", "date"::text as "date", "open"::float8 as "open", "high"::float8 as "high", "low"::float8 as "low", "close"::float8 as "close"
-       from "strategy_data"."stock_history" where "symbol" = any($1::text[]) and "date" between $2 and $3 order by "symbol", "date"`,
+      `select "symbol", string_agg("date"::text, ',' order by "date") as "dates", ${['open', 'high', 'low', 'close'].map(column).join(', ')}
+       from "strategy_data"."stock_history" where "symbol" = any($1::text[]) and "date" between $2 and $3 group by "symbol" order by "symbol"`,
       [job.symbols, job.from, job.to],
     );
-    if (rows.length === 0) throw new Error(`no bars for ${job.symbols.join(', ')} between ${job.from} and ${job.to}`);
+    if (bars.length === 0) throw new Error(`no bars for ${job.symbols.join(', ')} between ${job.from} and ${job.to}`);
     const { env } = this.platform;
     return runBacktestInThread(
-      { spec: strategy.spec, series: seriesOf(rows), params: { initialCapital: job.initialCapital, commissionBps: job.commissionBps, slippageBps: job.slippageBps } },
+      { spec: strategy.spec, bars, params: { initialCapital: job.initialCapital, commissionBps: job.commissionBps, slippageBps: job.slippageBps } },
       { timeBudgetMs: env.BACKTEST_TIME_BUDGET_MS, maxMemoryMb: env.BACKTEST_MAX_MEMORY_MB },
     );
   }
