@@ -133,7 +133,7 @@ describe('money at the venue: prices that cannot surprise', () => {
     const c = symbols[2]!;
     const buy = await placed({ symbol: c, side: 'buy', type: 'market', quantity: '50' });
     expect({ status: buy.status, avgFillPrice: d(buy.avgFillPrice) }).toEqual({ status: 'filled', avgFillPrice: '10.01' });
-    expect((await executionsOf(buy.id!)).map((e) => d(e.quantity))).toEqual([...Array(9).fill('1'), '41']);
+    expect((await executionsOf(buy.id!)).map((e) => d(e.quantity)).sort()).toEqual([...Array(9).fill('1'), '41']); // in whatever order trading lists them
     const cash = (await portfolio()).cash;
 
     const hostile = await order({ symbol: c, side: 'sell', type: 'limit', quantity: '1000000000000', limitPrice: '0.00000001' });
