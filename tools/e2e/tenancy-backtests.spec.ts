@@ -95,7 +95,7 @@ describe('tenancy across services, and backtests of every shipped template, thro
   it('validates, publishes, registers and backtests every shipped template', async () => {
     const templates = ((await call(gw, 'GET', '/api/v1/nocode/templates', { token: alice })).body.items as Item[]).map((t) => String(t.id));
     expect(templates.sort()).toEqual(['bollinger-breakout', 'rsi-mean-reversion', 'sma-crossover']);
-    const runs = [];
+    const runs: { templateId: string; workflowId: string; executionId: string }[] = [];
     for (const templateId of templates) {
       const wf = (await call(gw, 'POST', '/api/v1/nocode/workflows', { token: alice, body: { name: templateId, templateId } })).body;
       expect({ templateId, validation: (await call(gw, 'POST', `/api/v1/nocode/workflows/${wf.id}/validate`, { token: alice })).body }).toEqual({ templateId, validation: { valid: true, errors: [] } });
