@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { authEnv, type AuthEnv } from '@alphintra/platform-auth';
+import { httpTimeoutsEnv, httpTimeoutsFrom, type HttpTimeouts } from '@alphintra/platform-http';
 import { loadEnv as parse, logLevel, port } from '@alphintra/platform-config';
 import { UPSTREAM_PORTS, type Upstream } from './routing/routes';
 
@@ -26,6 +27,8 @@ const schema = z.object({
   GATEWAY_RATE_LIMIT_PER_MINUTE: count(1, 600),
   GATEWAY_ANONYMOUS_RATE_LIMIT_PER_MINUTE: count(1, 120),
   GATEWAY_BODY_LIMIT_BYTES: count(1, 1_048_576),
+  GATEWAY_BUFFERED_BODIES_MAX_BYTES: count(1, 64 * 1_048_576),
+  ...httpTimeoutsEnv.shape,
   GATEWAY_CORS_ORIGINS: origins,
   GATEWAY_UPSTREAM_TIMEOUT_MS: count(1, 30_000),
   GATEWAY_TRUSTED_PROXY_HOPS: count(0, 0),
@@ -41,6 +44,9 @@ export interface GatewayEnv {
   /** Proxies in front of the gateway whose X-Forwarded-For entries are believed; 0 when the gateway is the edge. */
   trustedProxyHops: number;
   bodyLimitBytes: number;
+  /** Bytes of chunked request bodies held in memory at once, across requests; past it a new one gets 503. */
+  bufferedBodiesMaxBytes: number;
+  timeouts: HttpTimeouts;
   corsOrigins: string[];
   /** A service that has not started answering by then is reported as a 504. */
   upstreamTimeoutMs: number;
@@ -61,6 +67,8 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): GatewayEnv {
     },
     trustedProxyHops: e.GATEWAY_TRUSTED_PROXY_HOPS,
     bodyLimitBytes: e.GATEWAY_BODY_LIMIT_BYTES,
+    bufferedBodiesMaxBytes: e.GATEWAY_BUFFERED_BODIES_MAX_BYTES,
+    timeouts: httpTimeoutsFrom(e),
     corsOrigins: e.GATEWAY_CORS_ORIGINS,
     upstreamTimeoutMs: e.GATEWAY_UPSTREAM_TIMEOUT_MS,
   };

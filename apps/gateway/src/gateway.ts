@@ -16,6 +16,7 @@ export function createGateway(env: GatewayEnv) {
     port: env.PORT,
     logger,
     bodyLimitBytes: env.bodyLimitBytes,
+    timeouts: env.timeouts,
     configure: async (app) => {
       await registerCors(app, env.corsOrigins);
       await registerRoutes(app, env, verifier);

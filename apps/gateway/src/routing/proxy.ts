@@ -4,7 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { GatewayEnv } from '../env';
 import { authenticate, type TokenVerifier } from './authenticate.hook';
-import { bodyLimit } from './body-limit.hook';
+import { BufferedBodies, bodyLimit } from './body-limit.hook';
 import { sendProblem, upstreamFailure } from './gateway.errors';
 import { upstreamHeaders } from './identity-headers';
 import { rateLimitOptions } from './rate-limit';
@@ -19,7 +19,7 @@ interface ApiOptions {
 async function api(instance: FastifyInstance, { env, verifier }: ApiOptions): Promise<void> {
   instance.setErrorHandler(sendProblem);
   instance.addHook('onRequest', authenticate(verifier));
-  instance.addHook('preParsing', bodyLimit(env.bodyLimitBytes));
+  instance.addHook('preParsing', bodyLimit(env.bodyLimitBytes, new BufferedBodies(env.bufferedBodiesMaxBytes)));
   const headersFor = upstreamHeaders(env.trustedProxyHops);
   // Registered after `authenticate`: its per-route hook runs once the caller is known.
   await instance.register(rateLimit, rateLimitOptions(env.rateLimit, env.trustedProxyHops));
@@ -34,6 +34,8 @@ async function api(instance: FastifyInstance, { env, verifier }: ApiOptions): Pr
       undici: { headersTimeout: env.upstreamTimeoutMs, connect: { rejectUnauthorized: true } },
       replyOptions: {
         rewriteRequestHeaders: (req, headers) => headersFor(req as FastifyRequest, headers),
+        // Hop-by-hop (RFC 9110 §7.6.1): the service's keep-alive with the gateway is not the client's.
+        rewriteHeaders: ({ connection: _c, 'keep-alive': _k, ...headers }) => headers,
         // A service's own 503 goes back to the caller as it is, not retried here.
         retryDelay: () => null,
         onError: (reply, { error }) => void reply.send(upstreamFailure(service, error)),

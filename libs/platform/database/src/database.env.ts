@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { databaseFor, ownerRoleOf, runtimeUserOf, ServiceName, TOPOLOGIES, Topology } from './topology';
 
+export const DEFAULT_ACQUIRE_TIMEOUT_MS = 5_000;
+
 export interface DatabaseConnection {
   host: string;
   port: number;
@@ -15,6 +17,8 @@ export interface ServiceDatabaseConfig {
   runtime: DatabaseConnection;
   /** Present only where the owner's credentials are configured (migration jobs, local runs). */
   owner?: DatabaseConnection;
+  /** How long a query waits for a connection from the pool before the request fails (503). */
+  acquireTimeoutMs: number;
 }
 
 /** The `<SERVICE>_DATABASE_*` variables of one service, parsed into connections. */
@@ -30,6 +34,7 @@ export function serviceDatabaseEnv(service: ServiceName) {
       [`${v}_PASSWORD`]: z.string().min(1),
       [`${v}_OWNER_USER`]: z.string().min(1).default(ownerRoleOf(service)),
       [`${v}_OWNER_PASSWORD`]: z.string().min(1).optional(),
+      [`${v}_ACQUIRE_TIMEOUT_MS`]: z.coerce.number().int().min(100).max(120_000).default(DEFAULT_ACQUIRE_TIMEOUT_MS),
     })
     .transform((e): ServiceDatabaseConfig => {
       const get = <T>(k: string) => (e as Record<string, unknown>)[`${v}_${k}`] as T;
@@ -45,6 +50,7 @@ export function serviceDatabaseEnv(service: ServiceName) {
         topology,
         runtime: { ...base, user: get('USER'), password: get('PASSWORD') },
         owner: ownerPassword ? { ...base, user: get('OWNER_USER'), password: ownerPassword } : undefined,
+        acquireTimeoutMs: get<number>('ACQUIRE_TIMEOUT_MS'),
       };
     });
 }

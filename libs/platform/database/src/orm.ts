@@ -1,7 +1,7 @@
 import { defineConfig, MikroORM } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import type { Migration } from '@mikro-orm/migrations';
-import type { DatabaseConnection } from './database.env';
+import { DEFAULT_ACQUIRE_TIMEOUT_MS, type DatabaseConnection } from './database.env';
 import { schemaOf, type ServiceName } from './topology';
 
 export type ServiceOrmConfig = ReturnType<typeof defineConfig>;
@@ -16,6 +16,8 @@ export interface ServiceOrmOptions {
   entities: Entities;
   migrations: { name: string; class: MigrationClass }[];
   poolMax?: number;
+  /** How long a query waits for a pooled connection (or a new one) before failing; a database that is away fails fast. */
+  acquireTimeoutMs?: number;
   debug?: boolean;
   /** MikroORM's own messages (migrator, debug queries); silent by default. */
   log?: (message: string) => void;
@@ -43,6 +45,7 @@ export function serviceOrmConfig(o: ServiceOrmOptions): ServiceOrmConfig {
       snapshot: false,
     },
     pool: { min: 0, max: o.poolMax ?? 10 },
+    driverOptions: { connectionTimeoutMillis: o.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS },
     allowGlobalContext: false,
     debug: o.debug ?? false,
     logger: o.log ?? (() => undefined),

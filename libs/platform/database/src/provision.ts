@@ -1,4 +1,6 @@
 import { Client, type ClientConfig } from 'pg';
+import { z } from 'zod';
+import { loadEnv } from '@alphintra/platform-config';
 import {
   databaseFor,
   databasesOf,
@@ -17,8 +19,32 @@ export interface ServiceCredentials {
   runtimePassword: string;
 }
 
+/** Session limits set on each runtime user (ALTER ROLE … SET), so no request can hold the database for long. */
+export interface RuntimeTimeouts {
+  statementMs: number;
+  lockMs: number;
+  idleInTransactionMs: number;
+}
+
+const ms = (fallback: number) => z.coerce.number().int().min(100).max(3_600_000).default(fallback);
+
+/** `DB_RUNTIME_*_TIMEOUT_MS` of the provisioning job; the defaults suit request-sized work. */
+export const runtimeTimeoutsEnv = z
+  .object({
+    DB_RUNTIME_STATEMENT_TIMEOUT_MS: ms(10_000),
+    DB_RUNTIME_LOCK_TIMEOUT_MS: ms(5_000),
+    DB_RUNTIME_IDLE_IN_TRANSACTION_TIMEOUT_MS: ms(60_000),
+  })
+  .transform((e): RuntimeTimeouts => ({
+    statementMs: e.DB_RUNTIME_STATEMENT_TIMEOUT_MS,
+    lockMs: e.DB_RUNTIME_LOCK_TIMEOUT_MS,
+    idleInTransactionMs: e.DB_RUNTIME_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+  }));
+
 export interface ProvisionOptions {
   admin: ClientConfig;
+  /** Read from the environment (`runtimeTimeoutsEnv`) when absent. */
+  runtimeTimeouts?: RuntimeTimeouts;
   topology: Topology;
   credentials: Record<ServiceName, ServiceCredentials>;
   services?: readonly ServiceName[];
@@ -46,6 +72,7 @@ const ROLE_ATTRS = 'LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBY
 export async function provision(o: ProvisionOptions): Promise<void> {
   const log = o.log ?? (() => undefined);
   const services = o.services ?? SERVICES;
+  const timeouts = o.runtimeTimeouts ?? loadEnv(runtimeTimeoutsEnv, process.env);
   const { dbPrefix, rolePrefix } = o.naming ?? DEFAULT_NAMING;
   const dbOf = (s: ServiceName) => databaseFor(o.topology, s, dbPrefix);
   const admin = new Client(o.admin);
@@ -79,6 +106,11 @@ export async function provision(o: ProvisionOptions): Promise<void> {
         await admin.query(`alter role ${ident(role)} set search_path = ${ident(schemaOf(s))}`);
         await admin.query(`grant connect on database ${ident(dbOf(s))} to ${ident(role)}`);
       }
+      // The runtime user only: migrations and restores (as the owner) may legitimately run long.
+      const runtime = ident(runtimeUserOf(s, rolePrefix));
+      await admin.query(`alter role ${runtime} set statement_timeout = ${timeouts.statementMs}`);
+      await admin.query(`alter role ${runtime} set lock_timeout = ${timeouts.lockMs}`);
+      await admin.query(`alter role ${runtime} set idle_in_transaction_session_timeout = ${timeouts.idleInTransactionMs}`);
     }
     for (const db of databases) {
       const c = new Client({ ...o.admin, database: db });

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import { DEFAULT_HTTP_TIMEOUTS, serverTimeoutOptions, type HttpTimeouts } from './http-timeouts';
 import { PinoNestLogger } from './logger';
 import { instrumentHttp } from './metrics';
 import { problem, ProblemDetailsFilter } from './problem.filter';
@@ -16,6 +19,7 @@ export interface HttpOptions {
   port: number;
   logger: Logger;
   bodyLimitBytes?: number;
+  timeouts?: HttpTimeouts;
   /** Fastify plugins or hooks to register before Nest's routes (the gateway's proxy). */
   configure?: (app: NestFastifyApplication) => Promise<void> | void;
 }
@@ -44,8 +48,9 @@ class AccessLog extends LogController {
   }
 }
 
-export function fastifyAdapter(o: Pick<HttpOptions, 'name' | 'logger' | 'bodyLimitBytes'>): FastifyAdapter {
+export function fastifyAdapter(o: Pick<HttpOptions, 'name' | 'logger' | 'bodyLimitBytes' | 'timeouts'>): FastifyAdapter {
   return new FastifyAdapter({
+    ...serverTimeoutOptions(o.timeouts ?? DEFAULT_HTTP_TIMEOUTS),
     loggerInstance: o.logger as never,
     logController: new AccessLog(),
     requestIdHeader: REQUEST_ID_HEADER,
@@ -53,7 +58,31 @@ export function fastifyAdapter(o: Pick<HttpOptions, 'name' | 'logger' | 'bodyLim
     bodyLimit: o.bodyLimitBytes ?? 1_048_576,
     trustProxy: true,
     frameworkErrors: routerProblem,
+    clientErrorHandler: clientProblem,
   });
+}
+
+const CLIENT_ERRORS: Record<string, [number, string]> = {
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'The request was not received in time.'],
+  HPE_HEADER_OVERFLOW: [431, 'The request headers are too large.'],
+};
+
+/**
+ * What Node refuses before Fastify sees a request (a client too slow to send its headers or body:
+ * 408; oversized headers: 431; malformed HTTP: 400), as problem+json; the connection is closed.
+ */
+function clientProblem(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, detail] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'The request is not valid HTTP.'];
+  const body = JSON.stringify(problem(status, detail, { code: `HTTP.${error.code ?? 'CLIENT_ERROR'}` }));
+  // As Node does: never write over a response that has begun.
+  const answering = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent;
+  if (socket.writable && !answering) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }
 
 /**

@@ -6,6 +6,7 @@ export * from './metrics';
 export * from './tracing';
 export * from './logger';
 export * from './bootstrap';
+export * from './http-timeouts';
 export * from './platform.module';
 export * from './service';
 export * from './public-route';

@@ -169,7 +169,12 @@ export class PlatformModule {
       global: true,
       imports: [
         MikroOrmModule.forRoot({
-          ...serviceOrmConfig({ ...spec, connection: env.database.runtime, log: (m) => logger.debug({ component: 'mikro-orm' }, m) }),
+          ...serviceOrmConfig({
+            ...spec,
+            connection: env.database.runtime,
+            acquireTimeoutMs: env.database.acquireTimeoutMs,
+            log: (m) => logger.debug({ component: 'mikro-orm' }, m),
+          }),
           registerRequestContext: true,
         }),
       ],

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { databaseTrouble } from './database-unavailable';
 import { DomainError, type DomainErrorKind, type FieldError } from './domain-error';
 
 const STATUS: Record<DomainErrorKind, number> = {
@@ -39,7 +40,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const req = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const body = this.toProblem(exception, req);
-    if (body.status >= 500) this.logger.error({ err: exception, reqId: req.id }, 'unhandled error');
+    if (body.code?.startsWith('DATABASE.')) {
+      this.logger.warn({ err: exception, reqId: req.id }, body.detail);
+      void reply.header('retry-after', '5');
+    } else if (body.status >= 500) this.logger.error({ err: exception, reqId: req.id }, 'unhandled error');
     void reply.status(body.status).header('content-type', 'application/problem+json').send(body);
   }
 
@@ -55,6 +59,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
       return problem(fastifyStatus, (e as Error).message, { instance, code: (e as { code?: string }).code });
     }
+    const database = databaseTrouble(e);
+    if (database === 'unavailable') return problem(503, 'The database is unavailable; try again shortly.', { instance, code: 'DATABASE.UNAVAILABLE' });
+    if (database === 'timeout') return problem(503, 'The database did not answer in time; try again shortly.', { instance, code: 'DATABASE.TIMEOUT' });
     return problem(500, 'An unexpected error occurred.', { instance, code: 'INTERNAL' });
   }
 }

@@ -4,11 +4,12 @@ import { z } from 'zod';
 import { ConfigError, loadEnv, port, serviceBaseEnv } from '@alphintra/platform-config';
 import { migrateService, serviceDatabaseEnv, type ServiceName } from '@alphintra/platform-database';
 import { createHttpApp, listen } from './bootstrap';
+import { httpTimeoutsEnv, httpTimeoutsFrom } from './http-timeouts';
 import { createLogger } from './logger';
 import { PlatformModule, type ServiceRuntimeEnv, type ServiceSpec } from './platform.module';
 import { loadTracingEnv, startTracing, type TracingConfig } from './tracing';
 
-export interface ServiceEnv extends ServiceRuntimeEnv {
+export interface ServiceEnv extends ServiceRuntimeEnv, z.infer<typeof httpTimeoutsEnv> {
   HOST: string;
   PORT: number;
 }
@@ -33,7 +34,7 @@ export function loadServiceEnv<E extends z.ZodRawShape = Record<never, never>>(
       return undefined;
     }
   };
-  const base = attempt(() => loadEnv(serviceBaseEnv.extend({ PORT: port(defaultPort) }).extend(extra), source));
+  const base = attempt(() => loadEnv(serviceBaseEnv.extend({ PORT: port(defaultPort) }).extend(httpTimeoutsEnv.shape).extend(extra), source));
   const database = attempt(() => loadEnv(serviceDatabaseEnv(service), source));
   if (issues.length) throw new ConfigError(issues);
   return { ...base!, database: database! } as ServiceEnv & z.infer<z.ZodObject<E>>;
@@ -44,7 +45,7 @@ export async function createServiceApp(spec: ServiceSpec, feature: Type | Dynami
   const logger = createLogger(spec.service, env.LOG_LEVEL);
   @Module({ imports: [PlatformModule.forService(spec, env, logger), feature] })
   class ServiceRootModule {}
-  return createHttpApp(ServiceRootModule, { name: spec.service, host: env.HOST, port: env.PORT, logger });
+  return createHttpApp(ServiceRootModule, { name: spec.service, host: env.HOST, port: env.PORT, logger, timeouts: httpTimeoutsFrom(env) });
 }
 
 /** The whole `main.ts` of a service: `migrate` runs its migrations as the owner role and exits. */
