@@ -20,8 +20,13 @@ const own = {
   AUTH_REFRESH_TOKEN_TTL_SECONDS: seconds(30 * 86_400, 60, 365 * 86_400),
   AUTH_REFRESH_REUSE_GRACE_SECONDS: seconds(2, 0, 60),
   AUTH_LOGIN_FAILURE_WINDOW_SECONDS: seconds(900, 1, 86_400),
-  AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
-  AUTH_LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(20),
+  /** Failures on one account from one address (an IPv6 /64) before that address gets 429 for it. */
+  AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS: z.coerce.number().int().min(1).default(5),
+  /** Failures from one address across accounts before it gets 429. */
+  AUTH_LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(20),
+  /** Failures on one account, from anywhere, after which every login to it waits, doubling from 250 ms up to AUTH_LOGIN_MAX_DELAY_MS. */
+  AUTH_LOGIN_DELAY_AFTER_ACCOUNT_FAILURES: z.coerce.number().int().min(1).default(5),
+  AUTH_LOGIN_MAX_DELAY_MS: z.coerce.number().int().min(0).max(30_000).default(5_000),
   AUTH_BOOTSTRAP_ADMIN_EMAIL: z.email().transform((e) => e.toLowerCase()).optional(),
   AUTH_BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12).max(128).optional(),
 };

@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import { AccessTokenVerifier, authOptionsFrom } from '@alphintra/platform-auth';
 import { createHttpApp, createLogger } from '@alphintra/platform-http';
 import { AppModule } from './app.module';
@@ -5,10 +6,12 @@ import { serveApiDocs } from './docs/docs';
 import type { GatewayEnv } from './env';
 import { registerCors } from './routing/cors';
 import { registerRoutes } from './routing/proxy';
+import { startupWarning } from './routing/trusted-proxies';
 import { VerifiedTokens } from './routing/verified-tokens';
 
-export function createGateway(env: GatewayEnv) {
-  const logger = createLogger('gateway', env.LOG_LEVEL);
+export function createGateway(env: GatewayEnv, logger: Logger = createLogger('gateway', env.LOG_LEVEL)) {
+  const proxyWarning = startupWarning(env.trustedProxyHops);
+  if (proxyWarning) logger.warn({ trustedProxyHops: env.trustedProxyHops }, proxyWarning);
   const verifier = new VerifiedTokens(new AccessTokenVerifier(authOptionsFrom(env.auth)));
   return createHttpApp(AppModule.register(env), {
     name: 'gateway',
@@ -19,7 +22,7 @@ export function createGateway(env: GatewayEnv) {
     timeouts: env.timeouts,
     configure: async (app) => {
       await registerCors(app, env.corsOrigins);
-      await registerRoutes(app, env, verifier);
+      await registerRoutes(app, env, verifier, logger);
       serveApiDocs(app, env.upstreams);
     },
   });

@@ -1,12 +1,17 @@
 import { AuthTestService, type TokenPairReply } from '../testing/auth-test-service';
 
 const GRACE_SECONDS = 1;
+const MAX_DELAY_MS = 400;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('sessions: login, refresh rotation, reuse detection, logout', () => {
   let auth: AuthTestService;
   beforeAll(async () => {
-    auth = await AuthTestService.start({ AUTH_REFRESH_REUSE_GRACE_SECONDS: String(GRACE_SECONDS), AUTH_LOGIN_MAX_FAILURES_PER_IP: '8' });
+    auth = await AuthTestService.start({
+      AUTH_REFRESH_REUSE_GRACE_SECONDS: String(GRACE_SECONDS),
+      AUTH_LOGIN_MAX_FAILURES_PER_ADDRESS: '8',
+      AUTH_LOGIN_MAX_DELAY_MS: String(MAX_DELAY_MS),
+    });
   });
   afterAll(() => auth?.close());
 
@@ -96,23 +101,42 @@ describe('sessions: login, refresh rotation, reuse detection, logout', () => {
     expect(wrong.body).toMatchObject({ code: 'AUTH.INVALID_CREDENTIALS', status: 401 });
   });
 
-  it('throttles an account after 5 failures with 429 and Retry-After; a success clears the account', async () => {
+  it('throttles an account from one address after 5 failures with 429 and Retry-After; a success clears the account', async () => {
     const { email, password } = await auth.newUser();
     const fail = (ip: string) => auth.post('/login', { email, password: 'wrong password!!' }, { ip });
-    for (let i = 0; i < 4; i++) expect((await fail(`192.0.2.${i + 1}`)).status).toBe(401);
-    await auth.login(email, password, '192.0.2.50');
-    for (let i = 0; i < 5; i++) expect((await fail(`192.0.2.${i + 10}`)).status).toBe(401);
+    for (let i = 0; i < 4; i++) expect((await fail('192.0.2.1')).status).toBe(401);
+    await auth.login(email, password, '192.0.2.1');
+    for (let i = 0; i < 5; i++) expect((await fail('192.0.2.2')).status).toBe(401);
 
-    const throttled = await fail('192.0.2.99');
+    const throttled = await fail('192.0.2.2');
     expect(throttled).toMatchObject({ status: 429, body: { code: 'AUTH.LOGIN_THROTTLED', status: 429 } });
     const retryAfter = Number(throttled.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThan(800);
     expect(retryAfter).toBeLessThanOrEqual(900);
-    const correct = await auth.post('/login', { email, password }, { ip: '192.0.2.100' });
-    expect(correct.status).toBe(429);
+    expect((await auth.post('/login', { email, password }, { ip: '192.0.2.2' })).status).toBe(429);
   });
 
-  it('throttles a client IP across accounts', async () => {
+  it("does not let a stranger lock the owner out: failures from many addresses only slow the account down, and the owner logs in from theirs", async () => {
+    const { email, password } = await auth.newUser();
+    for (let i = 0; i < 12; i++) expect((await auth.post('/login', { email, password: 'wrong password!!' }, { ip: `198.18.${i}.1` })).status).toBe(401);
+    const started = Date.now();
+    const owner = await auth.post('/login', { email, password }, { ip: '192.0.2.77' });
+    expect(owner.status).toBe(200);
+    // The account's failures made the owner wait (up to AUTH_LOGIN_MAX_DELAY_MS), not fail.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(MAX_DELAY_MS - 50);
+    const rows = await auth.query<{ n: number }>(`select count(*)::int as n from "auth_data"."login_failure" where email = ? and not account_cleared`, [email]);
+    expect(rows[0]!.n).toBe(0);
+  });
+
+  it('counts an IPv6 /64 as one address', async () => {
+    const { email, password } = await auth.newUser();
+    for (let i = 0; i < 5; i++) expect((await auth.post('/login', { email, password: 'wrong password!!' }, { ip: `2001:db8:77:1::${i + 1}` })).status).toBe(401);
+    const sameBlock = await auth.post('/login', { email, password }, { ip: '2001:db8:77:1:ffff::9' });
+    expect(sameBlock.status).toBe(429);
+    expect((await auth.post('/login', { email, password }, { ip: '2001:db8:77:2::1' })).status).toBe(200);
+  });
+
+  it('throttles a client address across accounts', async () => {
     const ip = '198.51.100.200';
     for (let i = 0; i < 8; i++) {
       expect((await auth.post('/login', { email: `guess-${i}@example.com`, password: 'wrong password!!' }, { ip })).status).toBe(401);

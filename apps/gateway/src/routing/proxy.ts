@@ -2,6 +2,7 @@ import proxy from '@fastify/http-proxy';
 import rateLimit from '@fastify/rate-limit';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
 import type { GatewayEnv } from '../env';
 import { authenticate, type TokenVerifier } from './authenticate.hook';
 import { BufferedBodies, bodyLimit } from './body-limit.hook';
@@ -9,15 +10,18 @@ import { sendProblem, upstreamFailure } from './gateway.errors';
 import { upstreamHeaders } from './identity-headers';
 import { rateLimitOptions } from './rate-limit';
 import { routePrefixes } from './routes';
+import { watchForwarding } from './trusted-proxies';
 
 interface ApiOptions {
   env: GatewayEnv;
   verifier: TokenVerifier;
+  logger: Logger;
 }
 
 /** `/api/v1/<area>` (and the per-service admin prefixes): authenticate, rate-limit per caller, bound the body, then proxy to the owning service, path unchanged. */
-async function api(instance: FastifyInstance, { env, verifier }: ApiOptions): Promise<void> {
+async function api(instance: FastifyInstance, { env, verifier, logger }: ApiOptions): Promise<void> {
   instance.setErrorHandler(sendProblem);
+  instance.addHook('onRequest', watchForwarding(env.trustedProxyHops, logger));
   instance.addHook('onRequest', authenticate(verifier));
   instance.addHook('preParsing', bodyLimit(env.bodyLimitBytes, new BufferedBodies(env.bufferedBodiesMaxBytes)));
   const headersFor = upstreamHeaders(env.trustedProxyHops);
@@ -44,6 +48,6 @@ async function api(instance: FastifyInstance, { env, verifier }: ApiOptions): Pr
   }
 }
 
-export async function registerRoutes(app: NestFastifyApplication, env: GatewayEnv, verifier: TokenVerifier): Promise<void> {
-  await app.register(api as never, { env, verifier } satisfies ApiOptions);
+export async function registerRoutes(app: NestFastifyApplication, env: GatewayEnv, verifier: TokenVerifier, logger: Logger): Promise<void> {
+  await app.register(api as never, { env, verifier, logger } satisfies ApiOptions);
 }

@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Logger } from 'pino';
 import { loadEnv } from '../env';
 import { createGateway } from '../gateway';
 import { ROUTES, UPSTREAM_PORTS, type Upstream } from '../routing/routes';
@@ -25,7 +26,7 @@ async function nothingListening(): Promise<string> {
 const areasOf = (service: Upstream) => Object.keys(ROUTES).filter((area) => ROUTES[area] === service);
 
 /** The gateway in this process on a free port, each service a `FakeService` (or nothing, for those in `down`). */
-export async function startTestGateway(env: Record<string, string>, o: { down?: Upstream[] } = {}): Promise<TestGateway> {
+export async function startTestGateway(env: Record<string, string>, o: { down?: Upstream[]; logger?: Logger } = {}): Promise<TestGateway> {
   const services: Partial<Record<Upstream, FakeService>> = {};
   const upstreamEnv: Record<string, string> = {};
   for (const service of Object.keys(UPSTREAM_PORTS) as Upstream[]) {
@@ -36,7 +37,7 @@ export async function startTestGateway(env: Record<string, string>, o: { down?: 
       upstreamEnv[`GATEWAY_UPSTREAM_${service.toUpperCase()}`] = services[service].url;
     }
   }
-  const app = await createGateway(loadEnv({ LOG_LEVEL: 'silent', ...upstreamEnv, ...env }));
+  const app = await createGateway(loadEnv({ LOG_LEVEL: 'silent', ...upstreamEnv, ...env }), o.logger);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   return {
