@@ -64,7 +64,7 @@ export interface LedgerResult {
   activities: Activity[];
 }
 
-/** Applies entries in order to one account and (for share entries) one position; all or nothing. */
+/** Applies entries in order to one account and (for share entries) one position; all or nothing, every step within the invariants. */
 export function applyLedger(account: AccountBalances, position: PositionBalances, entries: readonly LedgerEntry[]): LedgerResult {
   let a = { ...account };
   let p = { ...position };
@@ -109,8 +109,9 @@ export function applyLedger(account: AccountBalances, position: PositionBalances
         break;
       }
     }
+    // after every entry: an activity's balance-after is a real balance too
+    check(a, p);
   }
-  check(a, p);
   return { account: a, position: p, activities };
 }
 
