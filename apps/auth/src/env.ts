@@ -19,6 +19,8 @@ const own = {
   AUTH_ACCESS_TOKEN_TTL_SECONDS: seconds(900, 30, 86_400),
   AUTH_REFRESH_TOKEN_TTL_SECONDS: seconds(30 * 86_400, 60, 365 * 86_400),
   AUTH_REFRESH_REUSE_GRACE_SECONDS: seconds(2, 0, 60),
+  /** A login ends this long after it began, however often its refresh token is rotated. */
+  AUTH_SESSION_MAX_LIFETIME_SECONDS: seconds(30 * 86_400, 5, 365 * 86_400),
   AUTH_LOGIN_FAILURE_WINDOW_SECONDS: seconds(900, 1, 86_400),
   /** Failures on one account from one address (an IPv6 /64) before that address gets 429 for it. */
   AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS: z.coerce.number().int().min(1).default(5),

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { AccessTokenVerifier, authOptionsFrom } from '@alphintra/platform-auth';
+import { AccessTokenVerifier, authOptionsFrom, SessionRevocations } from '@alphintra/platform-auth';
 import { createHttpApp, createLogger } from '@alphintra/platform-http';
 import { AppModule } from './app.module';
 import { serveApiDocs } from './docs/docs';
@@ -12,7 +12,9 @@ import { VerifiedTokens } from './routing/verified-tokens';
 export function createGateway(env: GatewayEnv, logger: Logger = createLogger('gateway', env.LOG_LEVEL)) {
   const proxyWarning = startupWarning(env.trustedProxyHops);
   if (proxyWarning) logger.warn({ trustedProxyHops: env.trustedProxyHops }, proxyWarning);
-  const verifier = new VerifiedTokens(new AccessTokenVerifier(authOptionsFrom(env.auth)));
+  const auth = authOptionsFrom(env.auth);
+  const verifier = new VerifiedTokens(new AccessTokenVerifier(auth));
+  const revocations = new SessionRevocations({ url: auth.revocationsUrl!, pollMs: auth.revocationPollMs, log: (level, m) => logger[level]({ component: 'revocations' }, m) });
   return createHttpApp(AppModule.register(env), {
     name: 'gateway',
     host: env.HOST,
@@ -22,7 +24,9 @@ export function createGateway(env: GatewayEnv, logger: Logger = createLogger('ga
     timeouts: env.timeouts,
     configure: async (app) => {
       await registerCors(app, env.corsOrigins);
-      await registerRoutes(app, env, verifier, logger);
+      await registerRoutes(app, { env, verifier, revocations, logger });
+      revocations.start();
+      app.getHttpAdapter().getInstance().addHook('onClose', async () => revocations.stop());
       serveApiDocs(app, env.upstreams);
     },
   });

@@ -18,10 +18,16 @@ export class AccessTokenIssuer {
     @Inject(AUTH_ENV) private readonly env: AuthServiceEnv,
   ) {}
 
-  async issue(user: { id: string; roles: Role[] }): Promise<IssuedAccessToken> {
+  /**
+   * `sid` names the login (refresh-token family); `iat` is never before the session's
+   * `accessNotBefore`, so a token issued in the second its session's older tokens were revoked
+   * in is not revoked with them.
+   */
+  async issue(user: { id: string; roles: Role[] }, session: { id: string; accessNotBefore?: Date | null }): Promise<IssuedAccessToken> {
     const { kid, privateKey } = await this.keys.active();
     const expiresIn = this.env.AUTH_ACCESS_TOKEN_TTL_SECONDS;
-    const accessToken = jwt.sign({ roles: user.roles }, privateKey, {
+    const iat = Math.max(Math.floor(Date.now() / 1000), Math.ceil((session.accessNotBefore?.getTime() ?? 0) / 1000));
+    const accessToken = jwt.sign({ roles: user.roles, sid: session.id, iat }, privateKey, {
       algorithm: 'RS256',
       keyid: kid,
       issuer: this.env.AUTH_ISSUER,

@@ -10,6 +10,8 @@ export const RefreshTokenFamily = defineEntity({
     createdAt: p.datetime(),
     revokedAt: p.datetime().nullable(),
     revokedReason: p.text().$type<'logout' | 'reuse_detected'>().nullable(),
+    /** Access tokens of this login issued before it are revoked; the next ones carry it as their `iat` at least. */
+    accessNotBefore: p.datetime().nullable(),
   },
 });
 

@@ -3,12 +3,15 @@ import { KeysModule } from '../keys/keys.module';
 import { Credentials } from './credentials';
 import { LoginThrottle } from './login-throttle';
 import { RefreshTokens } from './refresh-tokens';
+import { RevokedSessions } from './revoked-sessions';
+import { RevokedSessionsController } from './revoked-sessions.controller';
 import { SessionsController } from './sessions.controller';
 import { SessionsService } from './sessions.service';
 
 @Module({
   imports: [KeysModule],
-  controllers: [SessionsController],
-  providers: [SessionsService, LoginThrottle, Credentials, RefreshTokens],
+  controllers: [SessionsController, RevokedSessionsController],
+  providers: [SessionsService, LoginThrottle, Credentials, RefreshTokens, RevokedSessions],
+  exports: [RevokedSessions],
 })
 export class SessionsModule {}

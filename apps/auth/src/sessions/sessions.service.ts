@@ -10,6 +10,7 @@ import { LoginThrottle } from './login-throttle';
 import { hashRefreshToken } from './refresh-token';
 import { RefreshToken, RefreshTokenFamily } from './refresh-token.entity';
 import { RefreshTokens } from './refresh-tokens';
+import { RevokedSessions } from './revoked-sessions';
 import { InvalidCredentialsError, InvalidRefreshTokenError } from './sessions.errors';
 
 const LOCKED = { lockMode: LockMode.PESSIMISTIC_WRITE } as const;
@@ -23,6 +24,7 @@ export class SessionsService {
     private readonly refreshTokens: RefreshTokens,
     private readonly accessTokens: AccessTokenIssuer,
     private readonly audit: AuditTrail,
+    private readonly revoked: RevokedSessions,
     @Inject(AUTH_ENV) private readonly env: AuthServiceEnv,
   ) {}
 
@@ -36,9 +38,9 @@ export class SessionsService {
     }
     return this.em.transactional(async (em) => {
       await this.throttle.succeeded(em, email, attemptId);
-      const refreshToken = await this.refreshTokens.startFamily(em, user.id, new Date());
+      const { family, refreshToken } = await this.refreshTokens.startFamily(em, user.id, new Date());
       await this.audit.record(em, { action: 'login.succeeded', actorId: user.id, subjectId: user.id, ip });
-      return this.pair(user, refreshToken);
+      return this.pair(user, refreshToken, family);
     });
   }
 
@@ -62,20 +64,21 @@ export class SessionsService {
         if (revoke) {
           family.revokedAt = now;
           family.revokedReason = 'reuse_detected';
+          await this.revoked.revoke(em, [family], 'reuse_detected', now);
         }
         await this.audit.record(em, { action: 'refresh.reuse_detected', subjectId: family.userId, ip, detail: { familyId: family.id, spentMsAgo: spentAgo, familyRevoked: revoke } });
         return undefined;
       }
-      if (token.expiresAt <= now) return undefined;
+      if (token.expiresAt <= now || this.refreshTokens.endOf(family) <= now) return undefined;
       token.spentAt = now;
       const user = await em.findOneOrFail(UserAccount, { id: family.userId });
-      return this.pair(user, await this.refreshTokens.issue(em, family.id, now));
+      return this.pair(user, await this.refreshTokens.issue(em, family, now), family);
     });
     if (!pair) throw new InvalidRefreshTokenError();
     return pair;
   }
 
-  /** Ends the login the token belongs to; an unknown or already revoked token changes nothing. */
+  /** Ends the login the token belongs to, its access tokens too; an unknown or already revoked token changes nothing. */
   async logout(refreshToken: string, ip: string): Promise<void> {
     await this.em.transactional(async (em) => {
       const found = await this.lockedToken(em, refreshToken);
@@ -83,6 +86,7 @@ export class SessionsService {
       const { family } = found;
       family.revokedAt = new Date();
       family.revokedReason = 'logout';
+      await this.revoked.revoke(em, [family], 'logout', family.revokedAt);
       await this.audit.record(em, { action: 'logout', actorId: family.userId, subjectId: family.userId, ip, detail: { familyId: family.id } });
     });
   }
@@ -93,8 +97,8 @@ export class SessionsService {
     return { token, family: await em.findOneOrFail(RefreshTokenFamily, { id: token.familyId }, LOCKED) };
   }
 
-  private async pair(user: UserAccount, refreshToken: string): Promise<TokenPair> {
-    const { accessToken, expiresIn } = await this.accessTokens.issue(user);
+  private async pair(user: UserAccount, refreshToken: string, session: RefreshTokenFamily): Promise<TokenPair> {
+    const { accessToken, expiresIn } = await this.accessTokens.issue(user, session);
     return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn };
   }
 }

@@ -23,8 +23,8 @@ export interface CallOptions {
 export const TABLES = ['user_account', 'refresh_token_family', 'refresh_token', 'login_failure', 'audit_log', 'outbox'] as const;
 
 /**
- * The auth service on a private installation. Its own JWKS URL is only known once it listens
- * on its random port, so AUTH_JWKS_URL points at a relay that forwards to it.
+ * The auth service on a private installation. Its own URL is only known once it listens on its
+ * random port, so AUTH_JWKS_URL points at a relay that forwards to it.
  */
 export class AuthTestService {
   private constructor(
@@ -35,13 +35,14 @@ export class AuthTestService {
   static async start(extraEnv: Record<string, string> = {}): Promise<AuthTestService> {
     let target = '';
     const relay = createServer((req, res) => {
-      fetch(target).then(
+      fetch(`${target}${req.url}`).then(
         async (r) => res.writeHead(r.status, { 'content-type': 'application/json' }).end(await r.text()),
         () => res.writeHead(502).end(),
       );
     });
     await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
-    const jwksUrl = `http://127.0.0.1:${(relay.address() as AddressInfo).port}/jwks.json`;
+    // The revoked-sessions feed is found beside the JWKS, through the relay too.
+    const jwksUrl = `http://127.0.0.1:${(relay.address() as AddressInfo).port}/api/v1/auth/.well-known/jwks.json`;
     const kek = randomBytes(32).toString('base64');
     registerSecret(kek, extraEnv.AUTH_KEY_ENCRYPTION_KEY, extraEnv.AUTH_BOOTSTRAP_ADMIN_PASSWORD);
     const svc = await startTestService(spec, AppModule, loadEnv, {
@@ -49,7 +50,7 @@ export class AuthTestService {
       AUTH_JWKS_URL: jwksUrl,
       ...extraEnv,
     });
-    target = `${svc.url}/api/v1/auth/.well-known/jwks.json`;
+    target = svc.url;
     return new AuthTestService(svc, relay);
   }
 

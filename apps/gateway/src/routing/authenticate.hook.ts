@@ -1,5 +1,5 @@
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
-import { InvalidTokenError, type AccessTokenVerifier } from '@alphintra/platform-auth';
+import { InvalidTokenError, type AccessTokenVerifier, type SessionRevocations } from '@alphintra/platform-auth';
 
 export type TokenVerifier = Pick<AccessTokenVerifier, 'verify'>;
 
@@ -26,10 +26,12 @@ function bearerToken(req: FastifyRequest): string {
   return match[1]!;
 }
 
-/** onRequest: a proxied call needs a valid access token unless its route is public; the principal goes on the request. */
-export function authenticate(verifier: TokenVerifier): onRequestAsyncHookHandler {
+/** onRequest: a proxied call needs a valid access token of a session not revoked, unless its route is public; the principal goes on the request. */
+export function authenticate(verifier: TokenVerifier, revocations: Pick<SessionRevocations, 'assertActive'>): onRequestAsyncHookHandler {
   return async (req) => {
     if (isPublicRoute(req.method, pathOf(req.url))) return;
-    req.principal = await verifier.verify(bearerToken(req));
+    const principal = await verifier.verify(bearerToken(req));
+    revocations.assertActive(principal);
+    req.principal = principal;
   };
 }

@@ -3,6 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import type { SessionRevocations } from '@alphintra/platform-auth';
 import type { GatewayEnv } from '../env';
 import { authenticate, type TokenVerifier } from './authenticate.hook';
 import { BufferedBodies, bodyLimit } from './body-limit.hook';
@@ -12,17 +13,18 @@ import { rateLimitOptions } from './rate-limit';
 import { routePrefixes } from './routes';
 import { watchForwarding } from './trusted-proxies';
 
-interface ApiOptions {
+export interface ApiOptions {
   env: GatewayEnv;
   verifier: TokenVerifier;
+  revocations: SessionRevocations;
   logger: Logger;
 }
 
 /** `/api/v1/<area>` (and the per-service admin prefixes): authenticate, rate-limit per caller, bound the body, then proxy to the owning service, path unchanged. */
-async function api(instance: FastifyInstance, { env, verifier, logger }: ApiOptions): Promise<void> {
+async function api(instance: FastifyInstance, { env, verifier, revocations, logger }: ApiOptions): Promise<void> {
   instance.setErrorHandler(sendProblem);
   instance.addHook('onRequest', watchForwarding(env.trustedProxyHops, logger));
-  instance.addHook('onRequest', authenticate(verifier));
+  instance.addHook('onRequest', authenticate(verifier, revocations));
   instance.addHook('preParsing', bodyLimit(env.bodyLimitBytes, new BufferedBodies(env.bufferedBodiesMaxBytes)));
   const headersFor = upstreamHeaders(env.trustedProxyHops);
   // Registered after `authenticate`: its per-route hook runs once the caller is known.
@@ -48,6 +50,6 @@ async function api(instance: FastifyInstance, { env, verifier, logger }: ApiOpti
   }
 }
 
-export async function registerRoutes(app: NestFastifyApplication, env: GatewayEnv, verifier: TokenVerifier, logger: Logger): Promise<void> {
-  await app.register(api as never, { env, verifier, logger } satisfies ApiOptions);
+export async function registerRoutes(app: NestFastifyApplication, o: ApiOptions): Promise<void> {
+  await app.register(api as never, o);
 }

@@ -27,12 +27,12 @@ describe('AccessTokenVerifier (RS256)', () => {
   };
 
   it('turns a valid token into its principal', async () => {
-    await expect(verifier.verify(auth.token({ roles: ['compliance', 'admin'] }))).resolves.toEqual({ userId: 'user-1', roles: ['compliance', 'admin'], tokenId: 'token-1' });
+    await expect(verifier.verify(auth.token({ roles: ['compliance', 'admin'] }))).resolves.toEqual({ userId: 'user-1', roles: ['compliance', 'admin'], tokenId: 'token-1', issuedAt: expect.any(Number) });
   });
 
   it('accepts a token signed by jsonwebtoken, as the auth service signs them', async () => {
     const token = jwt.sign({ sub: 'user-2', roles: ['trader'] }, auth.key.privateKey, { algorithm: 'RS256', keyid: auth.key.kid, issuer: 'alphintra-auth', audience: 'alphintra', expiresIn: 60 });
-    await expect(verifier.verify(token)).resolves.toEqual({ userId: 'user-2', roles: ['trader'] });
+    await expect(verifier.verify(token)).resolves.toEqual({ userId: 'user-2', roles: ['trader'], issuedAt: expect.any(Number) });
   });
 
   it('rejects an unsigned token (alg: none)', async () => {
@@ -52,13 +52,19 @@ describe('AccessTokenVerifier (RS256)', () => {
     await rejects(`${header}.${forged}.${signature}`, /signature is invalid/);
   });
 
+  it('tolerates 30 s of clock skew with the issuer: a token just expired or not yet valid by its clock passes', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    await expect(verifier.verify(auth.token({ exp: now - 20 }))).resolves.toMatchObject({ userId: 'user-1' });
+    await expect(verifier.verify(auth.token({ nbf: now + 20 }))).resolves.toMatchObject({ userId: 'user-1' });
+  });
+
   it('rejects a token signed by a key the auth service never published', async () => {
     const stranger = newSigningKey('RS256');
     await rejects(compactJws({ alg: 'RS256', kid: auth.key.kid }, { sub: 'user-1' }, signWith('RS256', stranger.privateKey)), /signature is invalid/);
   });
 
   it.each([
-    ['expired', { exp: Math.floor(Date.now() / 1000) - 1 }, /expired/],
+    ['expired past the 30 s clock-skew leeway', { exp: Math.floor(Date.now() / 1000) - 31 }, /expired/],
     ['without exp', { exp: undefined }, /no expiry/],
     ['not yet valid', { nbf: Math.floor(Date.now() / 1000) + 60 }, /not yet valid/],
     ['from another issuer', { iss: 'someone-else' }, /issuer/],

@@ -14,6 +14,11 @@ export interface AuthOptions {
   issuer: string;
   audience: string;
   algorithm?: TokenAlgorithm;
+  /** Tolerated clock difference with the issuer for `exp` and `nbf` (default 30 s). */
+  clockSkewSeconds?: number;
+  /** Auth's feed of revoked sessions, polled every `revocationPollMs`. */
+  revocationsUrl?: string;
+  revocationPollMs?: number;
 }
 
 export interface SigningKeys {
@@ -37,6 +42,10 @@ export class AccessTokenVerifier {
     this.algorithm = options.algorithm ?? 'RS256';
   }
 
+  private get leeway(): number {
+    return this.options.clockSkewSeconds ?? 30;
+  }
+
   async verify(token: string): Promise<Principal> {
     const decoded = jwt.decode(token, { complete: true });
     if (!decoded || typeof decoded.payload !== 'object') throw new InvalidTokenError('token is malformed');
@@ -50,10 +59,10 @@ export class AccessTokenVerifier {
     const nowSeconds = Math.floor(this.now() / 1000);
     let claims: JwtPayload;
     try {
-      claims = jwt.verify(token, key, { algorithms: [this.algorithm], clockTimestamp: nowSeconds }) as JwtPayload;
+      claims = jwt.verify(token, key, { algorithms: [this.algorithm], clockTimestamp: nowSeconds, clockTolerance: this.leeway }) as JwtPayload;
     } catch (e) {
       throw new InvalidTokenError(REASONS[(e as Error).name] ?? 'token signature is invalid');
     }
-    return principalFromClaims(claims, { issuer: this.options.issuer, audience: this.options.audience, nowSeconds });
+    return principalFromClaims(claims, { issuer: this.options.issuer, audience: this.options.audience, nowSeconds, leewaySeconds: this.leeway });
   }
 }

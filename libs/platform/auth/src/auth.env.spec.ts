@@ -4,7 +4,15 @@ import { authEnv, authOptionsFrom } from './auth.env';
 describe('authEnv', () => {
   it('needs only the JWKS URL', () => {
     const env = loadEnv(authEnv, { AUTH_JWKS_URL: 'http://auth:3001/.well-known/jwks.json' });
-    expect(authOptionsFrom(env)).toEqual({ jwksUrl: 'http://auth:3001/.well-known/jwks.json', issuer: 'alphintra-auth', audience: 'alphintra', algorithm: 'RS256' });
+    expect(authOptionsFrom(env)).toEqual({
+      jwksUrl: 'http://auth:3001/.well-known/jwks.json',
+      issuer: 'alphintra-auth',
+      audience: 'alphintra',
+      algorithm: 'RS256',
+      clockSkewSeconds: 30,
+      revocationsUrl: 'http://auth:3001/internal/v1/revoked-sessions',
+      revocationPollMs: 2000,
+    });
   });
 
   it('names a missing URL and an algorithm that is not RS256', () => {

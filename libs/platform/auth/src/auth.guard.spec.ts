@@ -71,7 +71,7 @@ describe('AuthGuard and RolesGuard', () => {
   it('lets an admin through and hands the handler the principal', async () => {
     const res = await get('/desk/admin', auth.token({ sub: 'admin-7', roles: ['admin'], jti: 'j-7' }));
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ userId: 'admin-7', roles: ['admin'], tokenId: 'j-7' });
+    expect(res.json()).toEqual({ userId: 'admin-7', roles: ['admin'], tokenId: 'j-7', issuedAt: expect.any(Number) });
   });
 
   it('lets any authenticated caller reach a route without @Roles', async () => {

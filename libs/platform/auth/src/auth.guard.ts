@@ -5,6 +5,7 @@ import { AccessTokenVerifier } from './access-token.verifier';
 import { isPublic } from './auth.decorators';
 import { InvalidTokenError } from './auth.errors';
 import type { Principal } from './principal';
+import { SessionRevocations } from './session-revocations';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -18,12 +19,13 @@ const bearerToken = (header: string | undefined): string => {
   return match[1]!;
 };
 
-/** Every route needs a valid access token unless it is marked `@Public()`. */
+/** Every route needs a valid access token of a session not revoked, unless it is marked `@Public()`. */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly verifier: AccessTokenVerifier,
+    private readonly revocations: SessionRevocations,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -31,7 +33,9 @@ export class AuthGuard implements CanActivate {
     const http = ctx.switchToHttp();
     const req = http.getRequest<FastifyRequest>();
     try {
-      req.principal = await this.verifier.verify(bearerToken(req.headers.authorization));
+      const principal = await this.verifier.verify(bearerToken(req.headers.authorization));
+      this.revocations.assertActive(principal);
+      req.principal = principal;
     } catch (e) {
       if (e instanceof InvalidTokenError) void http.getResponse<FastifyReply>().header('www-authenticate', 'Bearer');
       throw e;

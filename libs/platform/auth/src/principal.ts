@@ -6,4 +6,8 @@ export interface Principal {
   userId: string;
   roles: Role[];
   tokenId?: string;
+  /** The login (refresh-token family) the token was issued for; revoking it ends the token early. */
+  sessionId?: string;
+  /** `iat`, in seconds. */
+  issuedAt?: number;
 }
