@@ -77,7 +77,38 @@ describe('the order saga through the gateway', () => {
     const bars = [{ date: '2026-01-02', open: crossing, high: crossing, low: crossing, close: crossing, volume: 1000 }];
     expect((await call(gw, 'POST', `/api/v1/instruments/${symbols[0]}/bars`, { token: admin, body: bars })).status).toBe(200);
     const filled = await settled(resting.body.id);
-    expect({ status: filled.status, avgFillPrice: new Dec(String(filled.avgFillPrice)).toFixed() }).toEqual({ status: 'filled', avgFillPrice: new Dec(limit).toFixed() });
+    expect(filled.status).toBe('filled');
+    // a crossed limit fills at the market (the crossing price plus the default 5 bps of slippage), never above its limit
+    const avg = new Dec(String(filled.avgFillPrice));
+    expect(avg.gte(crossing) && avg.lte(new Dec(crossing).times('1.0005')) && avg.lte(limit)).toBe(true);
+  });
+
+  it('refuses a sell of shares the account does not hold, and lets only one of two concurrent sells of the same shares through (no short selling)', async () => {
+    const password = 'seller password 1234';
+    await call(gw, 'POST', '/api/v1/auth/register', { body: { email: 'seller@e2e.test', password } });
+    const bob = String((await call(gw, 'POST', '/api/v1/auth/login', { body: { email: 'seller@e2e.test', password } })).body.accessToken);
+    const naked = await order(bob, { symbol: symbols[2], side: 'sell', type: 'market', quantity: '1', timeInForce: 'day' });
+    expect(naked.status).toBe(422);
+    expect(naked.body).toMatchObject({ code: 'ORDER.SELL_BEYOND_HOLDINGS', errors: [{ path: 'quantity' }] });
+
+    expect((await call(gw, 'POST', '/api/v1/account/deposits', { token: bob, body: { amount: '100000' } })).status).toBe(201);
+    const buy = await order(bob, { symbol: symbols[2], side: 'buy', type: 'market', quantity: '10', timeInForce: 'day' });
+    expect((await settled(buy.body.id, bob)).status).toBe('filled');
+    const sells = await Promise.all([0, 1].map(() => order(bob, { symbol: symbols[2], side: 'sell', type: 'market', quantity: '10', timeInForce: 'day' })));
+    expect(sells.map((s) => s.status).sort()).toEqual([202, 422]);
+    const sold = await settled(sells.find((s) => s.status === 202)!.body.id, bob);
+    expect(sold.status).toBe('filled');
+
+    const portfolio = (await call(gw, 'GET', '/api/v1/portfolio', { token: bob })).body as { cash: string; reserved: string; positions: Item[] };
+    expect(portfolio.positions).toEqual([]);
+    const fills = (await call(gw, 'GET', '/api/v1/executions', { token: bob })).body.items as Item[];
+    const net = fills.reduce((sum, f) => sum.plus(new Dec(f.quantity).times(f.price).times(f.side === 'sell' ? 1 : -1)), new Dec(0));
+    expect(new Dec(portfolio.cash).eq(new Dec(100000).plus(net))).toBe(true);
+    expect(new Dec(portfolio.reserved).isZero()).toBe(true);
+    // the ledger tells the same story, movement by movement
+    const activities = (await call(gw, 'GET', '/api/v1/account/activities', { token: bob })).body.items as Item[];
+    expect(activities.map((a) => a.type).sort()).toEqual(['deposit', 'fill', 'fill']);
+    expect(new Dec(activities[0]!.balanceAfter).eq(portfolio.cash)).toBe(true);
   });
 
   it('rejects an order over the account limit and one on a blacklisted symbol, with reasons', async () => {

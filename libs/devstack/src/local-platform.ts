@@ -73,6 +73,7 @@ export function envOf(app: AppName, p: PlatformEnv): NodeJS.ProcessEnv {
     // local development delivers webhooks to receivers on this machine (ADR 0004)
     NOTIFICATION_WEBHOOK_ALLOW_PRIVATE: 'true',
     STRATEGY_URL: `http://127.0.0.1:${port('strategy')}`,
+    NOCODE_URL: `http://127.0.0.1:${port('nocode')}`,
     ...p.extra,
   };
   if (app === 'gateway') {
