@@ -38,6 +38,27 @@ describe('identity, watchlists and market data through the gateway', () => {
     expect((await call(gw, 'GET', '/api/v1/auth/me')).status).toBe(401);
   });
 
+  it('ends a logged-out token and a removed role within seconds at the gateway; the refreshed token gets 403 from the service', async () => {
+    const reg = await call(gw, 'POST', '/api/v1/auth/register', { body: { email: 'carol@e2e.test', password } });
+    const root = (await login(ADMIN.email, ADMIN.password)).accessToken;
+    expect((await call(gw, 'PUT', `/api/v1/auth/users/${reg.body.userId}/roles`, { token: root, body: { roles: ['trader', 'admin'] } })).status).toBe(200);
+
+    const gone = await login('carol@e2e.test');
+    expect((await call(gw, 'GET', '/api/v1/users/me/profile', { token: gone.accessToken })).status).toBe(200);
+    expect((await call(gw, 'POST', '/api/v1/auth/logout', { body: { refreshToken: gone.refreshToken } })).status).toBe(204);
+    await eventually('the logged-out token refused', async () => ((await call(gw, 'GET', '/api/v1/users/me/profile', { token: gone.accessToken })).status === 401 ? true : undefined), 10_000);
+
+    const carol = await login('carol@e2e.test');
+    const listing = (symbol: string, token: string) =>
+      call(gw, 'POST', '/api/v1/instruments', { token, body: { symbol, name: symbol, exchange: 'NASDAQ', sector: 'Technology', industry: 'Software', country: 'US', currency: 'USD', marketCap: '1000' } });
+    expect((await listing('CAROLA', carol.accessToken)).status).toBe(201);
+    expect((await call(gw, 'PUT', `/api/v1/auth/users/${reg.body.userId}/roles`, { token: root, body: { roles: ['trader'] } })).status).toBe(200);
+    await eventually('the token with the removed role refused', async () => ((await call(gw, 'GET', '/api/v1/users/me/profile', { token: carol.accessToken })).status === 401 ? true : undefined), 10_000);
+    const refreshed = (await call(gw, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: carol.refreshToken } })).body as { accessToken: string };
+    expect((await listing('CAROLB', refreshed.accessToken)).status).toBe(403);
+    expect((await call(gw, 'GET', '/api/v1/users/me/profile', { token: refreshed.accessToken })).status).toBe(200);
+  });
+
   it('keeps watchlists per user, refuses unknown symbols, and follows listings and delistings', async () => {
     await call(gw, 'POST', '/api/v1/auth/register', { body: { email: 'bob@e2e.test', password } });
     const alice = (await login('alice@e2e.test')).accessToken;
