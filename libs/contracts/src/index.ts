@@ -5,6 +5,7 @@ export * from './events/platform.events';
 export * from './events/auth.events';
 export * from './events/user.events';
 export * from './events/marketdata.events';
+export * from './events/marketdata-stream.events';
 export * from './events/strategy.events';
 export * from './events/nocode.events';
 export * from './events/order-saga.events';

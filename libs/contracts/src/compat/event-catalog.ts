@@ -1,6 +1,7 @@
 import type { EventContract } from '../event-contract';
 import * as auth from '../events/auth.events';
 import * as marketdata from '../events/marketdata.events';
+import * as marketdataStream from '../events/marketdata-stream.events';
 import * as nocode from '../events/nocode.events';
 import * as orderSaga from '../events/order-saga.events';
 import * as platform from '../events/platform.events';
@@ -11,6 +12,7 @@ import * as user from '../events/user.events';
 export const EVENT_MODULES: Readonly<Record<string, Record<string, unknown>>> = {
   'auth.events': auth,
   'marketdata.events': marketdata,
+  'marketdata-stream.events': marketdataStream,
   'nocode.events': nocode,
   'order-saga.events': orderSaga,
   'platform.events': platform,
