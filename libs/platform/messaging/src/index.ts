@@ -15,3 +15,4 @@ export * from './span-reader';
 export * from './consumer-attempts';
 export * from './transient';
 export * from './consumer-skip';
+export * from './stream-publisher';

@@ -1,4 +1,4 @@
-import { dlqOf } from '@alphintra/contracts';
+import { dlqOf, topicSettingsOf } from '@alphintra/contracts';
 import type { Kafka } from './kafka';
 
 export interface TopicSpec {
@@ -9,7 +9,8 @@ export interface TopicSpec {
 }
 
 /**
- * Creates each topic and its dead-letter topic if missing; existing topics are left as they are.
+ * Creates each topic and its dead-letter topic if missing, with the settings the contracts give the
+ * topic (compaction, more partitions, retention: `TOPIC_SETTINGS`); existing topics are left as they are.
  * A broker busy creating other topics can answer metadata requests for a new one with a
  * retriable error; the whole step is then retried (it is idempotent).
  */
@@ -24,12 +25,25 @@ export async function ensureTopics(kafka: Kafka, specs: TopicSpec[], attempts = 
   }
 }
 
+type CreatedTopic = TopicSpec & { cleanupPolicy?: string; minCompactionLagMs?: number };
+
+function withSettings(s: TopicSpec): CreatedTopic {
+  const t = topicSettingsOf(s.name);
+  return {
+    ...s,
+    partitions: Math.max(s.partitions, t.minPartitions ?? 0),
+    retentionMs: t.retentionMs ?? s.retentionMs,
+    cleanupPolicy: t.cleanupPolicy,
+    minCompactionLagMs: t.minCompactionLagMs,
+  };
+}
+
 async function createMissing(kafka: Kafka, specs: TopicSpec[]): Promise<string[]> {
   const admin = kafka.admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
-    const wanted = specs.flatMap((s) => [s, { ...s, name: dlqOf(s.name), partitions: 1 }]).filter((s) => !existing.has(s.name));
+    const wanted: CreatedTopic[] = specs.flatMap((s) => [withSettings(s), { ...s, name: dlqOf(s.name), partitions: 1 }]).filter((s) => !existing.has(s.name));
     if (wanted.length) {
       await admin.createTopics({
         waitForLeaders: true,
@@ -40,6 +54,8 @@ async function createMissing(kafka: Kafka, specs: TopicSpec[]): Promise<string[]
           configEntries: [
             { name: 'retention.ms', value: String(s.retentionMs) },
             { name: 'min.insync.replicas', value: String(Math.min(2, s.replicationFactor)) },
+            ...(s.cleanupPolicy ? [{ name: 'cleanup.policy', value: s.cleanupPolicy }] : []),
+            ...(s.minCompactionLagMs ? [{ name: 'min.compaction.lag.ms', value: String(s.minCompactionLagMs) }] : []),
           ],
         })),
       });
