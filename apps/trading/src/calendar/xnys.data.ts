@@ -1,0 +1,56 @@
+/**
+ * The New York Stock Exchange's published calendar (nyse.com, "Holidays & Trading Hours") for
+ * the years it covers. A day not listed trades 09:30–16:00 America/New_York on weekdays.
+ * Extending it is a data change: add a year's holidays and early closes and widen the years.
+ */
+export const XNYS = {
+  code: 'XNYS',
+  timeZone: 'America/New_York',
+  firstYear: 2025,
+  lastYear: 2027,
+  open: { hour: 9, minute: 30 },
+  close: { hour: 16, minute: 0 },
+  earlyClose: { hour: 13, minute: 0 },
+  holidays: {
+    '2025-01-01': "New Year's Day",
+    '2025-01-09': 'National Day of Mourning for President Jimmy Carter',
+    '2025-01-20': 'Martin Luther King, Jr. Day',
+    '2025-02-17': "Washington's Birthday",
+    '2025-04-18': 'Good Friday',
+    '2025-05-26': 'Memorial Day',
+    '2025-06-19': 'Juneteenth National Independence Day',
+    '2025-07-04': 'Independence Day',
+    '2025-09-01': 'Labor Day',
+    '2025-11-27': 'Thanksgiving Day',
+    '2025-12-25': 'Christmas Day',
+    '2026-01-01': "New Year's Day",
+    '2026-01-19': 'Martin Luther King, Jr. Day',
+    '2026-02-16': "Washington's Birthday",
+    '2026-04-03': 'Good Friday',
+    '2026-05-25': 'Memorial Day',
+    '2026-06-19': 'Juneteenth National Independence Day',
+    '2026-07-03': 'Independence Day (observed)',
+    '2026-09-07': 'Labor Day',
+    '2026-11-26': 'Thanksgiving Day',
+    '2026-12-25': 'Christmas Day',
+    '2027-01-01': "New Year's Day",
+    '2027-01-18': 'Martin Luther King, Jr. Day',
+    '2027-02-15': "Washington's Birthday",
+    '2027-03-26': 'Good Friday',
+    '2027-05-31': 'Memorial Day',
+    '2027-06-18': 'Juneteenth National Independence Day (observed)',
+    '2027-07-05': 'Independence Day (observed)',
+    '2027-09-06': 'Labor Day',
+    '2027-11-25': 'Thanksgiving Day',
+    '2027-12-24': 'Christmas Day (observed)',
+  } as Readonly<Record<string, string>>,
+  /** Closes at 13:00. */
+  earlyCloses: {
+    '2025-07-03': 'the day before Independence Day',
+    '2025-11-28': 'the day after Thanksgiving',
+    '2025-12-24': 'Christmas Eve',
+    '2026-11-27': 'the day after Thanksgiving',
+    '2026-12-24': 'Christmas Eve',
+    '2027-11-26': 'the day after Thanksgiving',
+  } as Readonly<Record<string, string>>,
+} as const;
