@@ -9,4 +9,5 @@ export * from './events/marketdata-stream.events';
 export * from './events/strategy.events';
 export * from './events/nocode.events';
 export * from './events/order-saga.events';
+export * from './events/risk-account.events';
 export * from './compat';

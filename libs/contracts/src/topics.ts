@@ -16,6 +16,7 @@ export const TOPICS = {
   tradingPosition: topicName('trading', 'position'),
   tradingReconciliation: topicName('trading', 'reconciliation'),
   riskAssessment: topicName('risk', 'assessment'),
+  riskAccount: topicName('risk', 'account'),
   brokerExecution: topicName('broker', 'execution'),
   brokerReconciliation: topicName('broker', 'reconciliation'),
   platformProbe: topicName('platform', 'probe'),

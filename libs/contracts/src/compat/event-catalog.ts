@@ -5,6 +5,7 @@ import * as marketdataStream from '../events/marketdata-stream.events';
 import * as nocode from '../events/nocode.events';
 import * as orderSaga from '../events/order-saga.events';
 import * as platform from '../events/platform.events';
+import * as riskAccount from '../events/risk-account.events';
 import * as strategy from '../events/strategy.events';
 import * as user from '../events/user.events';
 
@@ -16,6 +17,7 @@ export const EVENT_MODULES: Readonly<Record<string, Record<string, unknown>>> = 
   'nocode.events': nocode,
   'order-saga.events': orderSaga,
   'platform.events': platform,
+  'risk-account.events': riskAccount,
   'strategy.events': strategy,
   'user.events': user,
 };
