@@ -9,7 +9,8 @@ Usage: check_manifests.py --kube-version 1.32.0 --release alphintra NAME=FILE [N
 2. Policies (see docs/adr/0100-deployment.md): probes, resources, non-root and read-only
    root filesystem on every container; no secret value in a ConfigMap or an env literal;
    every service's pods reference only their own credentials; every app has its own
-   NetworkPolicy and every pod of the release is covered by one with egress rules.
+   NetworkPolicy admitting named apps only, and every pod of the release is covered by one
+   with egress rules. Which app may reach which is tools/k8s/wiring.spec.ts's check.
 Exits 1 if anything fails.
 """
 import argparse
@@ -322,8 +323,9 @@ def check_render(label, objs, schemas, release, r: Report):
                 for ex in sel.get("matchExpressions") or []:
                     if ex["key"] == "app.kubernetes.io/component" and ex["operator"] == "In":
                         comps |= set(ex["values"])
-                allowed = set(APPS) if app == "auth" else {"gateway"}
-                r.check(comps and comps <= allowed, f"{pre} app {app}: ingress allowed from {sorted(comps) or 'any pod'}")
+                # which app may call which is derived from the apps' env schemas and checked
+                # against these policies by tools/k8s/wiring.spec.ts (ADR 0021); here: named apps only
+                r.check(comps and comps <= set(APPS), f"{pre} app {app}: ingress allowed from {sorted(comps) or 'any pod'}")
         egress_ports = {p.get("port") for rule in np.get("egress", []) for p in rule.get("ports", [])}
         r.check(53 in egress_ports, f"{pre} app {app}: no DNS egress")
         # Service, PDB, autoscaling, spread
@@ -394,7 +396,7 @@ def mutation_test(objs, schemas, release):
 
     def break_ingress_rule(o):
         np = first("NetworkPolicy", app("trading"))
-        np["spec"]["ingress"][0]["from"][0]["podSelector"]["matchLabels"]["app.kubernetes.io/component"] = "user"
+        np["spec"]["ingress"][0]["from"][0]["podSelector"] = {}
 
     def break_hook_order(o):
         for x in o:

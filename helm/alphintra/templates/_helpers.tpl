@@ -12,6 +12,47 @@ auth user strategy trading risk broker nocode notification
 {{- include "alphintra.services" . | splitList " " | toJson -}}
 {{- end -}}
 
+{{/*
+Service-to-service HTTP calls besides the gateway's upstreams and everyone's JWKS and
+revocation feed at auth: caller -> the services it calls, each at <CALLEE>_URL (the
+variable the caller's env.ts reads). The ConfigMaps and the NetworkPolicies are both made
+from this map; tools/k8s/wiring.spec.ts checks it against the apps' env schemas (ADR 0021).
+*/}}
+{{- define "alphintra.calls" -}}
+user: [strategy]
+nocode: [strategy]
+strategy: [nocode]
+{{- end -}}
+
+{{/* Apps allowed to call a service over HTTP, as a JSON list. Call with (dict "root" $ "name" "strategy"). */}}
+{{- define "alphintra.callersOf" -}}
+{{- $callers := list "gateway" -}}
+{{- $calls := include "alphintra.calls" .root | fromYaml -}}
+{{- range $caller := include "alphintra.serviceList" .root | fromJsonArray -}}
+{{- if and (ne $caller $.name) (or (eq $.name "auth") (has $.name (get $calls $caller | default (list)))) -}}
+{{- $callers = append $callers $caller -}}
+{{- end -}}
+{{- end -}}
+{{- $callers | toJson -}}
+{{- end -}}
+
+{{/* Apps a pod of app .name calls over HTTP, as a JSON list (auth calls itself on loopback). */}}
+{{- define "alphintra.calleesOf" -}}
+{{- if eq .name "gateway" -}}
+{{- include "alphintra.serviceList" .root -}}
+{{- else -}}
+{{- $callees := list -}}
+{{- if ne .name "auth" }}{{ $callees = append $callees "auth" }}{{ end -}}
+{{- $calls := include "alphintra.calls" .root | fromYaml -}}
+{{- concat $callees (get $calls .name | default (list)) | toJson -}}
+{{- end -}}
+{{- end -}}
+
+{{/* In-cluster base URL of a service. Call with (dict "root" $ "svc" "strategy"). */}}
+{{- define "alphintra.serviceUrl" -}}
+{{- printf "http://%s-%s:%d" (include "alphintra.fullname" .root) .svc (int (index .root.Values.apps .svc).port) -}}
+{{- end -}}
+
 {{- define "alphintra.isHelm" -}}
 {{- if eq .Values.renderTarget "helm" -}}true{{- end -}}
 {{- end -}}
@@ -155,17 +196,19 @@ is true, otherwise `randAlphaNum 32`. Call with
 {{/* Non-secret configuration of an app, as a YAML map. Call with (dict "root" $ "name" "trading" "app" $app). */}}
 {{- define "alphintra.appConfig" -}}
 {{- $root := .root -}}
-{{- $full := include "alphintra.fullname" $root -}}
 {{- $svc := upper .name -}}
 HOST: "0.0.0.0"
 PORT: {{ .app.port | int | quote }}
 LOG_LEVEL: {{ .app.logLevel | quote }}
-AUTH_JWKS_URL: {{ printf "http://%s-auth:%d/api/v1/auth/.well-known/jwks.json" $full (int $root.Values.apps.auth.port) | quote }}
+{{- /* auth reads its own keys and revocations on loopback: no network hop, no NetworkPolicy edge */}}
+{{- $auth := ternary (printf "http://127.0.0.1:%d" (int $root.Values.apps.auth.port)) (include "alphintra.serviceUrl" (dict "root" $root "svc" "auth")) (eq .name "auth") }}
+AUTH_JWKS_URL: {{ printf "%s/api/v1/auth/.well-known/jwks.json" $auth | quote }}
+AUTH_REVOCATIONS_URL: {{ printf "%s/internal/v1/revoked-sessions" $auth | quote }}
 AUTH_ISSUER: {{ $root.Values.auth.issuer | quote }}
 AUTH_AUDIENCE: {{ $root.Values.auth.audience | quote }}
 {{- if eq .name "gateway" }}
 {{- range $s := include "alphintra.serviceList" $root | fromJsonArray }}
-GATEWAY_UPSTREAM_{{ upper $s }}: {{ printf "http://%s-%s:%d" $full $s (int (index $root.Values.apps $s).port) | quote }}
+GATEWAY_UPSTREAM_{{ upper $s }}: {{ include "alphintra.serviceUrl" (dict "root" $root "svc" $s) | quote }}
 {{- end }}
 {{- /* behind the ingress controller: one proxy hop whose X-Forwarded-For is trusted */}}
 GATEWAY_TRUSTED_PROXY_HOPS: {{ ternary "1" "0" $root.Values.ingress.enabled | quote }}
@@ -178,6 +221,9 @@ DB_TOPOLOGY: {{ $root.Values.postgresql.topology | quote }}
 {{- with $root.Values.postgresql.sslMode }}
 PGSSLMODE: {{ . | quote }}
 {{- end }}
+{{- end }}
+{{- range $callee := get (include "alphintra.calls" $root | fromYaml) .name | default (list) }}
+{{ upper $callee }}_URL: {{ include "alphintra.serviceUrl" (dict "root" $root "svc" $callee) | quote }}
 {{- end }}
 {{- if eq .name "auth" }}
 AUTH_BOOTSTRAP_ADMIN_EMAIL: {{ $root.Values.auth.bootstrapAdminEmail | quote }}
