@@ -5,7 +5,7 @@
  */
 export const FIXTURE_ROWS: Record<'risk' | 'trading', Record<string, number>> = {
   risk: { risk_limit: 40, exposure: 90, order_track: 60, blacklist_ref: 12, risk_assessment: 60, compliance_log: 30, outbox: 50, inbox: 35 },
-  trading: { instrument_ref: 20, account: 30, deposit: 60, order: 80, order_transition: 160, execution: 40, position: 45, outbox: 50, inbox: 35 },
+  trading: { instrument_ref: 20, account: 30, activity: 60, order: 80, order_transition: 160, execution: 40, position: 45, outbox: 50, inbox: 35 },
 };
 
 const uuid = (seed: string) => `md5('${seed}' || g)::uuid`;
@@ -50,7 +50,8 @@ export const fixtureSql = {
        case when g % 7 = 0 then 'delisted' else 'listed' end, case when g % 6 = 0 then null else g * 10.12345678 end, ${at(9)}, ${at(9)}
        from generate_series(1, 20) g`,
     `insert into "account" select ${uuid('user')}, (g * 1000.5) - 250.00000001, g * 0.5, ${at(1)} from generate_series(1, 30) g`,
-    `insert into "deposit" select ${uuid('deposit')}, md5('user' || (g % 30 + 1))::uuid, g * 100.00000001, ${at(2)} from generate_series(1, 60) g`,
+    `insert into "activity" ("id", "user_id", "type", "amount", "cash_after", "at")
+       select ${uuid('deposit')}, md5('user' || (g % 30 + 1))::uuid, 'deposit', g * 100.00000001, g * 100.00000001, ${at(2)} from generate_series(1, 60) g`,
     `insert into "order" select ${uuid('order')}, md5('user' || (g % 30 + 1))::uuid, 'idem-' || g, md5('req' || g), 'SYM' || (g % 20 + 1),
        case when g % 2 = 0 then 'buy' else 'sell' end, case when g % 3 = 0 then 'limit' else 'market' end, g * 0.001 + 1,
        case when g % 3 = 0 then g * 1.5 end, case when g % 4 = 0 then 'gtc' else 'day' end, g * 10.25, g * 10.5, 0, 0, null,
@@ -61,7 +62,7 @@ export const fixtureSql = {
        from generate_series(1, 160) g`,
     `insert into "execution" select ${uuid('exec-row')}, ${uuid('exec')}, md5('order' || g)::uuid, md5('user' || (g % 30 + 1))::uuid, 'SYM' || (g % 20 + 1),
        case when g % 2 = 0 then 'buy' else 'sell' end, g * 0.001, g * 10.12345678, 'paper', ${at(3)} from generate_series(1, 40) g`,
-    `insert into "position" select md5('user' || (g % 30 + 1))::uuid, 'SYM' || (g % 20 + 1), (g - 20) * 1.5, g * 10.1, (g - 22) * 0.33333333, ${at(4)}
+    `insert into "position" select md5('user' || (g % 30 + 1))::uuid, 'SYM' || (g % 20 + 1), (g % 20) * 1.5, g * 10.1, (g - 22) * 0.33333333, ${at(4)}
        from generate_series(1, 45) g`,
     ...messaging('trading'),
   ],

@@ -17,6 +17,8 @@ export const tradingEnv = {
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (UTC)')
     .default('20:00')
     .transform((v) => ({ hour: Number(v.slice(0, 2)), minute: Number(v.slice(3)) })),
+  /** A market order risk approves later than this after its submission expires instead of filling at a later price (Kafka away, say). */
+  TRADING_MARKET_ORDER_MAX_AGE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(30),
   /** How often due DAY orders are expired. */
   TRADING_EXPIRY_SWEEP_MS: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
 };

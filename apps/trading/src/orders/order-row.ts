@@ -41,6 +41,8 @@ const decOrNull = (v: string | null) => (v === null ? null : parseDecimal(v));
 export const factsOf = (o: OrderRow): OrderFacts => ({
   status: o.status,
   side: o.side,
+  type: o.type,
+  submittedAt: new Date(o.created_at),
   quantity: parseDecimal(o.quantity),
   filledQuantity: parseDecimal(o.filled_quantity),
   avgFillPrice: decOrNull(o.avg_fill_price),

@@ -12,6 +12,8 @@ const place = (p: Partial<PlacementInput>, h = { cash: d(10_000), reservedCash: 
 const order = (o: Partial<OrderFacts> = {}): OrderFacts => ({
   status: 'routed',
   side: 'buy',
+  type: 'limit',
+  submittedAt: new Date('2026-12-07T15:00:00Z'),
   quantity: d(10),
   filledQuantity: d(0),
   avgFillPrice: null,
@@ -49,7 +51,16 @@ describe('placing an order', () => {
   });
 });
 
+const approval = (afterMs = 1000) => ({ kind: 'risk_approved', at: new Date(Date.parse('2026-12-07T15:00:00Z') + afterMs), maxMarketAgeMs: 30_000 }) as const;
+
 describe('deciding on an order', () => {
+  it('expires a market order approved too long after its submission instead of routing it to a later price', () => {
+    const pending = order({ status: 'pending_risk', type: 'market' });
+    expect(decide(pending, approval(30_000))).toMatchObject({ to: 'routed', publish: ['routed'] });
+    expect(decide(pending, approval(30_001))).toMatchObject({ to: 'expired', publish: ['expired'], ledger: [{ kind: 'release_cash', amount: d(1010) }] });
+    expect(decide(order({ status: 'pending_risk' }), approval(3_600_000))).toMatchObject({ to: 'routed' }); // a limit order keeps its price
+  });
+
   it('frees a fill’s share of a buy’s hold at the reserve price, and the rest on completion', () => {
     const partial = decide(order(), { kind: 'fill', quantity: d(4), price: d(100) });
     expect(partial).toMatchObject({ ok: true, to: 'partially_filled', changes: { reservedCash: d(606) } });
@@ -68,7 +79,7 @@ describe('deciding on an order', () => {
   });
 
   it('rejects an approved buy its own books could not pay for', () => {
-    expect(decide(order({ status: 'pending_risk', buyingPowerAtPlacement: d('-0.01') }), { kind: 'risk_approved' })).toMatchObject({
+    expect(decide(order({ status: 'pending_risk', buyingPowerAtPlacement: d('-0.01') }), approval())).toMatchObject({
       ok: true,
       to: 'rejected',
       publish: ['rejected'],
@@ -196,6 +207,8 @@ function simulate(actions: Action[]) {
         facts: {
           status: 'pending_risk',
           side: a.side,
+          type: a.type,
+          submittedAt: new Date('2026-12-07T15:00:00Z'),
           quantity: d(a.quantity),
           filledQuantity: d(0),
           avgFillPrice: null,
@@ -216,7 +229,7 @@ function simulate(actions: Action[]) {
       const o = orders[i]!.facts;
       let event: OrderEvent;
       let execution: string | undefined;
-      if (a.t === 'risk') event = a.approve ? { kind: 'risk_approved' } : { kind: 'risk_rejected', reasons: ['no'] };
+      if (a.t === 'risk') event = a.approve ? approval(a.i % 3 === 0 ? 60_000 : 1_000) : { kind: 'risk_rejected', reasons: ['no'] };
       else if (a.t === 'cancel') event = { kind: 'cancel', reason: 'owner' };
       else if (a.t === 'expire') event = { kind: 'expire' };
       else if (a.t === 'venue') event = a.what === 'rejected' ? { kind: 'venue_rejected', reason: 'no' } : { kind: 'venue_cancelled', reason: 'no', at: a.late ? EXPIRY : new Date(0) };

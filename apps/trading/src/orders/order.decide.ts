@@ -11,6 +11,8 @@ import { transition, type OrderInput, type OrderStatus } from './order-state';
 export interface OrderFacts {
   status: OrderStatus;
   side: 'buy' | 'sell';
+  type: 'market' | 'limit';
+  submittedAt: Date;
   quantity: Dec;
   filledQuantity: Dec;
   avgFillPrice: Dec | null;
@@ -27,7 +29,8 @@ export interface OrderFacts {
 }
 
 export type OrderEvent =
-  | { kind: 'risk_approved' }
+  /** `maxMarketAgeMs`: a market order approved later than this after submission is not routed. */
+  | { kind: 'risk_approved'; at: Date; maxMarketAgeMs: number }
   | { kind: 'risk_rejected'; reasons: string[] }
   | { kind: 'cancel'; reason: string }
   | { kind: 'expire' }
@@ -83,6 +86,10 @@ export const withinWorst = (side: 'buy' | 'sell', price: Dec, worst: Dec | null)
 export function decide(o: OrderFacts, e: OrderEvent): Decision {
   switch (e.kind) {
     case 'risk_approved': {
+      // A market order fills at the price of its moment; one held up (Kafka away, say) must not fill at a later one.
+      const age = e.at.getTime() - o.submittedAt.getTime();
+      if (o.type === 'market' && age > e.maxMarketAgeMs)
+        return step(o, 'expire', `market order not routed within ${Math.round(e.maxMarketAgeMs / 1000)} s of submission`, { publish: ['expired'] });
       // Defence in depth: trading routes no buy its own books could not pay for, whatever risk said.
       if (o.side === 'buy' && o.buyingPowerAtPlacement?.lt(0)) {
         const reason = `buying_power: ${o.buyingPowerAtPlacement.toFixed()} below 0 at placement (trading's own check)`;

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   OrderCancelled,
@@ -14,8 +14,10 @@ import {
   type ExecutionReported,
 } from '@alphintra/contracts';
 import { parseDecimal } from '@alphintra/money';
+import { PLATFORM } from '@alphintra/platform-http';
 import { OutboxPublisher, type CloudEvent } from '@alphintra/platform-messaging';
 import { wire, wireOrNull } from '../common/decimal';
+import type { TradingEnv } from '../env';
 import type { LedgerResult } from '../ledger/ledger';
 import type { ExecutionRecord } from '../ledger/ledger.repository';
 import { LedgerService } from '../ledger/ledger.service';
@@ -33,15 +35,20 @@ type Decided = Extract<Decision, { ok: true }>;
  */
 @Injectable()
 export class SagaService {
+  private readonly maxMarketAgeMs: number;
+
   constructor(
     private readonly outbox: OutboxPublisher,
     private readonly lifecycle: OrderLifecycle,
     private readonly ledger: LedgerService,
-  ) {}
+    @Inject(PLATFORM) platform: { env: TradingEnv },
+  ) {
+    this.maxMarketAgeMs = platform.env.TRADING_MARKET_ORDER_MAX_AGE_SECONDS * 1000;
+  }
 
   async approved(em: EntityManager, e: CloudEvent<EventData<typeof AssessmentApproved>>): Promise<void> {
     const order = await this.ownOrder(em, e.data.orderId, e.data.userId);
-    if (order) await this.advance(em, order, { kind: 'risk_approved' }, causeOf(e), { assessmentId: e.data.assessmentId });
+    if (order) await this.advance(em, order, { kind: 'risk_approved', at: new Date(), maxMarketAgeMs: this.maxMarketAgeMs }, causeOf(e), { assessmentId: e.data.assessmentId });
   }
 
   async rejectedByRisk(em: EntityManager, e: CloudEvent<EventData<typeof AssessmentRejected>>): Promise<void> {
