@@ -11,7 +11,7 @@ export const tradingEnv = {
   /** Platform caps per order, whatever an account's own risk limits say. */
   TRADING_MAX_ORDER_QUANTITY: positiveDecimal.default('1000000'),
   TRADING_MAX_ORDER_NOTIONAL: positiveDecimal.default('10000000'),
-  /** When DAY orders expire, as HH:MM in UTC, on weekdays (until the exchange calendar exists). */
+  /** When DAY orders expire beyond the years the XNYS calendar holds: HH:MM in UTC, on weekdays. */
   TRADING_SESSION_CLOSE_UTC: z
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (UTC)')

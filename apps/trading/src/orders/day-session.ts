@@ -1,11 +1,18 @@
+import { nextClose } from '../calendar/exchange-calendar';
+import { OutsideCalendarError } from '../calendar/calendar.errors';
+
 /**
- * When a DAY order expires: the close of the session it is placed in, or of the next one when
- * placed after the close. Until the exchange calendar exists (the order-model issue), a session
- * is a weekday closing at TRADING_SESSION_CLOSE_UTC (20:00 UTC, the NYSE close in summer time);
- * holidays and early closes are not known here.
+ * When a DAY order expires: the close of the XNYS session in progress when it is placed, or of
+ * the next one (holidays skipped, early closes kept). Beyond the years the calendar holds, the
+ * rule falls back to weekdays at `fallbackCloseUtc` rather than refusing every DAY order.
  */
-export function dayOrderExpiry(placedAt: Date, closeUtc: { hour: number; minute: number }): Date {
-  const close = new Date(Date.UTC(placedAt.getUTCFullYear(), placedAt.getUTCMonth(), placedAt.getUTCDate(), closeUtc.hour, closeUtc.minute));
+export function dayOrderExpiry(placedAt: Date, fallbackCloseUtc: { hour: number; minute: number }): Date {
+  try {
+    return nextClose(placedAt);
+  } catch (e) {
+    if (!(e instanceof OutsideCalendarError)) throw e;
+  }
+  const close = new Date(Date.UTC(placedAt.getUTCFullYear(), placedAt.getUTCMonth(), placedAt.getUTCDate(), fallbackCloseUtc.hour, fallbackCloseUtc.minute));
   if (close.getTime() <= placedAt.getTime()) close.setUTCDate(close.getUTCDate() + 1);
   while (close.getUTCDay() === 0 || close.getUTCDay() === 6) close.setUTCDate(close.getUTCDate() + 1);
   return close;
