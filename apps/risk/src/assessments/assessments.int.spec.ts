@@ -44,7 +44,7 @@ describe('risk assessments of submitted orders', () => {
     expect(e.type).toBe(AssessmentApproved.type);
     expect(e.subject).toBe(o.orderId);
     const data = e.data as { rules: { rule: string; passed: boolean }[]; assessmentId: string };
-    expect(data.rules).toHaveLength(11);
+    expect(data.rules).toHaveLength(12);
     expect(data.rules.every((r) => r.passed)).toBe(true);
 
     const mine = await f.api('GET', `/api/v1/risk/assessments?orderId=${o.orderId}`, { as: alice });

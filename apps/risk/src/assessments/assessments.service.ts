@@ -6,6 +6,7 @@ import { formatDecimal } from '@alphintra/money';
 import { OutboxPublisher } from '@alphintra/platform-messaging';
 import { TextArrayType, uuidv7 } from '@alphintra/platform-database';
 import { pageOf } from '@alphintra/platform-http';
+import { ACTIVE, type AccountStanding } from '../accounts/account-state';
 import { COMPLIANCE_LOG_LOCK, ComplianceLog } from '../compliance/compliance-log';
 import { LimitsService } from '../limits/limits.service';
 import { assessmentView, type AssessmentsQuery } from './dto/assessments.dto';
@@ -38,9 +39,19 @@ export class AssessmentsService {
     await em.execute(`select pg_advisory_xact_lock(?), pg_advisory_xact_lock(hashtext(?))`, [COMPLIANCE_LOG_LOCK, `risk:account:${o.userId}`]);
     const submittedAt = new Date(o.submittedAt).toISOString();
     // One round trip for every fact the rules need (the order's own track row is not among them).
-    const [facts] = await em.execute<{ done: boolean; open: string; today: string; openSells: string; quantity: string | null; blacklisted: boolean; reason: string | null }[]>(
+    const [facts] = await em.execute<{
+      done: boolean;
+      open: string;
+      today: string;
+      openSells: string;
+      quantity: string | null;
+      blacklisted: boolean;
+      reason: string | null;
+      account: AccountStanding | null;
+    }[]>(
       `select exists (select 1 from "risk_data"."risk_assessment" where "order_id" = ?) as "done",
               t."open", t."today", t."openSells",
+              (select json_build_object('state', "state", 'reason', "reason", 'flatten', "flatten") from "risk_data"."account_state" where "user_id" = ?) as "account",
               (select "quantity"::text from "risk_data"."exposure" where "user_id" = ? and "symbol" = ?) as "quantity",
               b."symbol" is not null as "blacklisted", b."reason"
        from (select count(*) filter (where "open")::text as "open",
@@ -49,7 +60,7 @@ export class AssessmentsService {
                     coalesce(sum(greatest("quantity" - "filled_quantity", 0)) filter (where "open" and "side" = 'sell' and "symbol" = ?), 0)::text as "openSells"
              from "risk_data"."order_track" where "user_id" = ? and "order_id" <> ?) t
        left join "risk_data"."blacklist_ref" b on b."symbol" = ? and b."blacklisted"`,
-      [o.orderId, o.userId, o.symbol, submittedAt, submittedAt, o.symbol, o.userId, o.orderId, o.symbol],
+      [o.orderId, o.userId, o.userId, o.symbol, submittedAt, submittedAt, o.symbol, o.userId, o.orderId, o.symbol],
     );
     if (facts!.done) return;
 
@@ -62,6 +73,7 @@ export class AssessmentsService {
       openOrders: Number(facts!.open),
       ordersToday: Number(facts!.today),
       blacklisted: facts!.blacklisted ? { reason: facts!.reason } : null,
+      account: facts!.account ?? ACTIVE,
     });
 
     const assessedAt = new Date();

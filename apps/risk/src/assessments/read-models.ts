@@ -2,7 +2,13 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { BlacklistAdded, EventData, PositionChanged } from '@alphintra/contracts';
 
-/** What risk keeps of other services' state: positions (exposure) and strategy's blacklist. Older facts lose. */
+/**
+ * What risk keeps of other services' state: positions (exposure, with the realized P&L and the
+ * position as it stood when the UTC day began) and strategy's blacklist. Older facts lose.
+ */
+/** A change on a later UTC day than the last: what the row held until now is how the day began. */
+const ROLLED = `("exposure"."changed_at" at time zone 'UTC')::date < (excluded."changed_at" at time zone 'UTC')::date`;
+
 @Injectable()
 export class ReadModels {
   /**
@@ -16,10 +22,14 @@ export class ReadModels {
          update "risk_data"."order_track" set "filled_quantity" = least("quantity", "filled_quantity" + ?::numeric)
          where "order_id" = ? and "user_id" = ?
        )
-       insert into "risk_data"."exposure" ("user_id", "symbol", "quantity", "avg_price", "changed_at") values (?, ?, ?, ?, ?)
-       on conflict ("user_id", "symbol") do update set "quantity" = excluded."quantity", "avg_price" = excluded."avg_price", "changed_at" = excluded."changed_at"
+       insert into "risk_data"."exposure" ("user_id", "symbol", "quantity", "avg_price", "changed_at", "realized_pnl", "day_start_quantity", "day_start_avg_price", "day_start_realized_pnl")
+       values (?, ?, ?, ?, ?, ?, 0, 0, 0)
+       on conflict ("user_id", "symbol") do update set "quantity" = excluded."quantity", "avg_price" = excluded."avg_price", "changed_at" = excluded."changed_at", "realized_pnl" = excluded."realized_pnl",
+         "day_start_quantity" = case when ${ROLLED} then "exposure"."quantity" else "exposure"."day_start_quantity" end,
+         "day_start_avg_price" = case when ${ROLLED} then "exposure"."avg_price" else "exposure"."day_start_avg_price" end,
+         "day_start_realized_pnl" = case when ${ROLLED} then coalesce("exposure"."realized_pnl", excluded."realized_pnl") else "exposure"."day_start_realized_pnl" end
        where "exposure"."changed_at" <= excluded."changed_at"`,
-      [p.fillQuantity ?? '0', p.orderId ?? null, p.userId, p.userId, p.symbol, p.quantity, p.avgPrice, new Date(p.changedAt).toISOString()],
+      [p.fillQuantity ?? '0', p.orderId ?? null, p.userId, p.userId, p.symbol, p.quantity, p.avgPrice, new Date(p.changedAt).toISOString(), p.realizedPnl],
     );
   }
 

@@ -1,16 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { BlacklistAdded, BlacklistRemoved, OrderCancelled, OrderExpired, OrderFilled, OrderRejected, OrderSubmitted, PositionChanged } from '@alphintra/contracts';
+import { BlacklistAdded, BlacklistRemoved, OrderCancelled, OrderExpired, OrderFilled, OrderRejected, OrderSubmitted, PositionChanged, PriceUpdated, QuoteUpdated } from '@alphintra/contracts';
 import type { EventHandlerSource } from '@alphintra/platform-http';
 import { onEvent } from '@alphintra/platform-messaging';
+import { LossMonitor } from '../accounts/loss-monitor.service';
 import { AssessmentsService } from './assessments.service';
 import { ReadModels } from './read-models';
 
-/** The order saga's side of risk, plus the read models its rules need. */
+/** The order saga's side of risk, plus the read models its rules and loss limits need. */
 @Injectable()
 export class RiskConsumer implements EventHandlerSource {
   constructor(
     private readonly assessments: AssessmentsService,
     private readonly models: ReadModels,
+    private readonly monitor: LossMonitor,
   ) {}
 
   handlers() {
@@ -20,7 +22,12 @@ export class RiskConsumer implements EventHandlerSource {
       onEvent(OrderRejected, (e, em) => this.assessments.closeOrder(em, e.data.orderId, e.data.userId, e.type, e.data.rejectedAt)),
       onEvent(OrderCancelled, (e, em) => this.assessments.closeOrder(em, e.data.orderId, e.data.userId, e.type, e.data.cancelledAt)),
       onEvent(OrderExpired, (e, em) => this.assessments.closeOrder(em, e.data.orderId, e.data.userId, e.type, e.data.expiredAt)),
-      onEvent(PositionChanged, (e, em) => this.models.position(em, e.data)),
+      onEvent(PositionChanged, async (e, em) => {
+        await this.models.position(em, e.data);
+        await this.monitor.positionChanged(em, e.data.userId, new Date(e.data.changedAt));
+      }),
+      onEvent(PriceUpdated, (e, em) => this.monitor.price(em, e.data.symbol, e.data.price, new Date(e.data.at))),
+      onEvent(QuoteUpdated, (e, em) => this.monitor.price(em, e.data.symbol, e.data.last, new Date(e.data.at))),
       onEvent(BlacklistAdded, (e, em) => this.models.blacklist(em, e.data.symbol, e.data, new Date(e.time))),
       onEvent(BlacklistRemoved, (e, em) => this.models.blacklist(em, e.data.symbol, null, new Date(e.time))),
     ];

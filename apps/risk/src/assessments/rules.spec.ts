@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { Dec } from '@alphintra/money';
 import {
+  accountState,
   allowedSide,
   allowedSymbol,
   blacklist,
@@ -21,13 +22,14 @@ import {
 
 const input = (o: Partial<AssessmentInput['order']> = {}, rest: Partial<Omit<AssessmentInput, 'order'>> = {}): AssessmentInput => ({
   order: { symbol: 'AAPL', side: 'buy', quantity: '10', limitPrice: null, referencePrice: '100', buyingPower: '5000', ...o },
-  limits: { maxOrderNotional: '1000', maxPositionNotional: '3000', maxOpenOrders: 3, maxOrdersPerDay: 5, allowedSides: ['buy', 'sell'], allowedSymbols: null },
+  limits: { maxOrderNotional: '1000', maxPositionNotional: '3000', maxOpenOrders: 3, maxOrdersPerDay: 5, allowedSides: ['buy', 'sell'], allowedSymbols: null, dailyLossLimit: null, maxDrawdownPct: null },
   caps: { maxOrderQuantity: '1000000', maxOrderNotional: '10000000' },
   positionQuantity: '0',
   openSellQuantity: '0',
   openOrders: 0,
   ordersToday: 0,
   blacklisted: null,
+  account: { state: 'active', reason: null, flatten: false },
   ...rest,
 });
 
@@ -109,20 +111,32 @@ describe('risk rules', () => {
     expect(sellWithinHoldings(input({}, { positionQuantity: '0' })).passed).toBe(true);
   });
 
+  it('account state: halted refuses every order, reduce_only every buy, a halt that flattens lets sells through', () => {
+    const halted = { state: 'halted' as const, reason: 'kill switch', flatten: false };
+    expect(accountState(input())).toEqual({ rule: 'account_state', passed: true, detail: 'account is active' });
+    expect(accountState(input({}, { account: halted }))).toEqual({ rule: 'account_state', passed: false, detail: 'account is halted (kill switch): no orders are accepted' });
+    expect(accountState(input({ side: 'sell' }, { account: halted })).passed).toBe(false);
+    expect(accountState(input({ side: 'sell' }, { account: { ...halted, flatten: true } }))).toMatchObject({ passed: true, detail: 'account is halted and being flattened (kill switch): sells are allowed' });
+    expect(accountState(input({}, { account: { ...halted, flatten: true } })).passed).toBe(false);
+    const reduceOnly = { state: 'reduce_only' as const, reason: 'cooling off', flatten: false };
+    expect(accountState(input({}, { account: reduceOnly }))).toMatchObject({ passed: false, detail: 'account is reduce-only (cooling off): buys are refused' });
+    expect(accountState(input({ side: 'sell' }, { account: reduceOnly }))).toMatchObject({ passed: true, detail: 'account is reduce-only (cooling off): sells are allowed' });
+  });
+
   it('evaluates every rule and names each failed one in the reasons', () => {
     const ok = evaluate(input());
     expect(ok.approved).toBe(true);
     expect(ok.rules.map((r) => r.rule)).toEqual([...RULES]);
     const bad = evaluate(input({ quantity: '11', buyingPower: '-1' }, { blacklisted: { reason: null } }));
     expect(bad.approved).toBe(false);
-    expect(bad.rules).toHaveLength(11);
+    expect(bad.rules).toHaveLength(12);
     expect(bad.reasons.map((r) => r.split(':')[0])).toEqual(['max_order_notional', 'blacklist', 'buying_power']);
   });
 });
 
 describe('risk rules, for any order', () => {
   const amount = (max: number) => fc.integer({ min: 1, max }).map((n) => new Dec(n).div(10_000));
-  const generous = { maxOrderNotional: '1e29', maxPositionNotional: '1e29', maxOpenOrders: 1000, maxOrdersPerDay: 1000, allowedSides: ['buy' as const, 'sell' as const], allowedSymbols: null };
+  const generous = { maxOrderNotional: '1e29', maxPositionNotional: '1e29', maxOpenOrders: 1000, maxOrdersPerDay: 1000, allowedSides: ['buy' as const, 'sell' as const], allowedSymbols: null, dailyLossLimit: null, maxDrawdownPct: null };
   const anyInput = fc
     .record({
       side: fc.constantFrom('buy' as const, 'sell' as const),

@@ -1,4 +1,5 @@
 import { Dec, formatDecimal } from '@alphintra/money';
+import type { AccountStanding } from '../accounts/account-state';
 
 export type Side = 'buy' | 'sell';
 
@@ -11,6 +12,10 @@ export interface EffectiveLimits {
   allowedSides: Side[];
   /** null: every instrument. */
   allowedSymbols: string[] | null;
+  /** A loss of the UTC day that halts the account (null: none). */
+  dailyLossLimit: string | null;
+  /** A drawdown in percent that halts the account (null: none). */
+  maxDrawdownPct: string | null;
 }
 
 /** The platform's own caps on any one order, whatever an account's limits say. */
@@ -45,6 +50,7 @@ export interface AssessmentInput {
   /** Orders the account submitted on this order's UTC day, other than this one. */
   ordersToday: number;
   blacklisted: { reason: string | null } | null;
+  account: AccountStanding;
 }
 
 export interface RuleOutcome {
@@ -65,6 +71,7 @@ export const RULES = [
   'platform_max_order_quantity',
   'platform_max_order_notional',
   'sell_within_holdings',
+  'account_state',
 ] as const;
 
 const fmt = (d: Dec) => formatDecimal(d);
@@ -170,6 +177,24 @@ export function sellWithinHoldings(i: AssessmentInput): RuleOutcome {
   };
 }
 
+/**
+ * The account's state (risk's kill switch and loss limits): halted refuses every order,
+ * reduce_only every buy (with no shorts, every buy adds to a position). A halt that asked for
+ * the account to be flattened lets sells through, so the sells trading places to flatten it pass
+ * (sell_within_holdings still bounds them).
+ */
+export function accountState(i: AssessmentInput): RuleOutcome {
+  const a = i.account;
+  const why = a.reason ? ` (${a.reason})` : '';
+  if (a.state === 'active') return { rule: 'account_state', passed: true, detail: 'account is active' };
+  if (a.state === 'reduce_only') {
+    const passed = i.order.side === 'sell';
+    return { rule: 'account_state', passed, detail: passed ? `account is reduce-only${why}: sells are allowed` : `account is reduce-only${why}: buys are refused` };
+  }
+  if (a.flatten && i.order.side === 'sell') return { rule: 'account_state', passed: true, detail: `account is halted and being flattened${why}: sells are allowed` };
+  return { rule: 'account_state', passed: false, detail: `account is halted${why}: no orders are accepted` };
+}
+
 /** Every rule, always all of them, in a fixed order. */
 export function evaluate(i: AssessmentInput): { rules: RuleOutcome[]; reasons: string[]; approved: boolean } {
   const rules = [
@@ -184,6 +209,7 @@ export function evaluate(i: AssessmentInput): { rules: RuleOutcome[]; reasons: s
     platformMaxOrderQuantity,
     platformMaxOrderNotional,
     sellWithinHoldings,
+    accountState,
   ].map((r) => r(i));
   const reasons = rules.filter((r) => !r.passed).map((r) => `${r.rule}: ${r.detail}`);
   return { rules, reasons, approved: reasons.length === 0 };

@@ -14,6 +14,8 @@ const effectiveOf = (r: RiskLimit): EffectiveLimits => ({
   maxOrdersPerDay: r.maxOrdersPerDay,
   allowedSides: r.allowedSides as Side[],
   allowedSymbols: r.allowedSymbols ?? null,
+  dailyLossLimit: r.dailyLossLimit ?? null,
+  maxDrawdownPct: r.maxDrawdownPct ?? null,
 });
 
 @Injectable()
@@ -34,6 +36,8 @@ export class LimitsService {
       maxOrdersPerDay: env.RISK_DEFAULT_MAX_ORDERS_PER_DAY,
       allowedSides: env.RISK_DEFAULT_ALLOWED_SIDES,
       allowedSymbols: null,
+      dailyLossLimit: null,
+      maxDrawdownPct: null,
     };
     this.caps = { maxOrderQuantity: env.RISK_MAX_ORDER_QUANTITY, maxOrderNotional: env.RISK_MAX_ORDER_NOTIONAL };
   }
@@ -54,7 +58,7 @@ export class LimitsService {
     return this.em.transactional(async (em) => {
       const before = await em.findOne(RiskLimit, userId);
       const beforeView = before ? limitsView(userId, effectiveOf(before), 'account', before.updatedAt, before.updatedBy) : limitsView(userId, this.defaults, 'default', null, null);
-      const row = await em.upsert(RiskLimit, { userId, ...body, updatedBy: actor, updatedAt: new Date() });
+      const row = await em.upsert(RiskLimit, { userId, ...body, dailyLossLimit: body.dailyLossLimit ?? null, maxDrawdownPct: body.maxDrawdownPct ?? null, updatedBy: actor, updatedAt: new Date() });
       const after = limitsView(userId, effectiveOf(row), 'account', row.updatedAt, row.updatedBy);
       await this.log.append(em, { actor, kind: 'risk.limits.changed', subject: userId, payload: { before: beforeView, after } });
       return after;

@@ -13,6 +13,8 @@ export const RiskLimit = defineEntity({
     maxOrdersPerDay: p.integer(),
     allowedSides: p.type(TextArrayType),
     allowedSymbols: p.type(TextArrayType).nullable(),
+    dailyLossLimit: p.decimal('string').nullable(),
+    maxDrawdownPct: p.decimal('string').nullable(),
     updatedBy: p.uuid(),
     updatedAt: p.datetime(),
   },

@@ -28,6 +28,14 @@ export const limitsBody = z.strictObject({
     .max(1000)
     .refine((a) => new Set(a).size === a.length, 'must not repeat a symbol')
     .nullable(),
+  /** A loss of the UTC day (realized + unrealized) that halts the account; null or absent: none. */
+  dailyLossLimit: positiveAmount.nullable().optional(),
+  /** A drawdown in percent that halts the account; null or absent: none. */
+  maxDrawdownPct: decimalString
+    .refine((v) => !isDecimalString(v) || (parseDecimal(v).gt(0) && parseDecimal(v).lte(100)), 'must be greater than 0 and at most 100')
+    .refine((v) => (v.split('.')[1]?.length ?? 0) <= 4, 'must have at most 4 decimal places')
+    .nullable()
+    .optional(),
 });
 export type LimitsBody = z.infer<typeof limitsBody>;
 
@@ -39,6 +47,8 @@ export const limitsView = (userId: string, l: EffectiveLimits, source: 'account'
   maxOrdersPerDay: l.maxOrdersPerDay,
   allowedSides: l.allowedSides,
   allowedSymbols: l.allowedSymbols,
+  dailyLossLimit: l.dailyLossLimit === null ? null : formatDecimal(parseDecimal(l.dailyLossLimit)),
+  maxDrawdownPct: l.maxDrawdownPct === null ? null : formatDecimal(parseDecimal(l.maxDrawdownPct)),
   source,
   updatedBy,
   updatedAt: updatedAt?.toISOString() ?? null,
