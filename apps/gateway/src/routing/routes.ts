@@ -28,6 +28,7 @@ export const ROUTES: Record<string, Upstream> = {
   executions: 'trading',
   portfolio: 'trading',
   account: 'trading',
+  positions: 'trading',
   market: 'trading',
   risk: 'risk',
   compliance: 'risk',

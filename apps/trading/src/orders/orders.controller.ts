@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query } 
 import { CurrentUser, type Principal } from '@alphintra/platform-auth';
 import { ApiDoc, ZodPipe } from '@alphintra/platform-http';
 import { idempotencyKey, orderBody, orderParams, ordersQuery, type OrderBody, type OrdersQuery } from './dto/orders.dto';
-import { orderPageResponse, orderResponse } from './dto/orders.responses';
+import { cancelAllResponse, orderPageResponse, orderResponse } from './dto/orders.responses';
 import { MissingIdempotencyKeyError } from './orders.errors';
 import { OrdersService } from './orders.service';
 
@@ -35,6 +35,14 @@ export class OrdersController {
   @ApiDoc({ params: orderParams, status: 200, response: orderResponse, problems: [404] })
   get(@CurrentUser() user: Principal, @Param(new ZodPipe(orderParams)) p: { id: string }) {
     return this.orders.get(user.userId, p.id);
+  }
+
+  /** Asks to cancel every open order; 207 with what became of each. */
+  @Delete()
+  @HttpCode(207)
+  @ApiDoc({ status: 207, response: cancelAllResponse })
+  cancelAll(@CurrentUser() user: Principal) {
+    return this.orders.cancelAll(user.userId);
   }
 
   @Delete(':id')

@@ -76,3 +76,11 @@ export class OrderNotionalCapError extends DomainError {
     ]);
   }
 }
+
+export class NothingToCloseError extends DomainError {
+  constructor(symbol: string) {
+    super('POSITION.NOTHING_TO_CLOSE', 'unprocessable', `No shares of ${symbol} are held that other open sells have not committed already.`, [
+      { path: 'symbol', message: 'has no shares free to sell' },
+    ]);
+  }
+}

@@ -12,6 +12,6 @@ import { SagaService } from './saga.service';
   imports: [LedgerModule],
   controllers: [OrdersController],
   providers: [OrdersService, OrderLifecycle, OrderPipelineMetrics, SagaService, OrdersConsumer, ExpiryService],
-  exports: [SagaService],
+  exports: [SagaService, OrdersService],
 })
 export class OrdersModule {}

@@ -4,7 +4,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { OrderSubmitted } from '@alphintra/contracts';
 import { Dec, formatDecimal, parseDecimal } from '@alphintra/money';
 import { uuidv7 } from '@alphintra/platform-database';
-import { PLATFORM, pageOf } from '@alphintra/platform-http';
+import { DomainError, PLATFORM, pageOf } from '@alphintra/platform-http';
 import { OutboxPublisher } from '@alphintra/platform-messaging';
 import { overflows, violates } from '../common/constraint';
 import { wire } from '../common/decimal';
@@ -19,6 +19,7 @@ import { SagaService } from './saga.service';
 import {
   DelistedSymbolError,
   IdempotencyKeyReusedError,
+  NothingToCloseError,
   NoPriceError,
   NotionalTooLargeError,
   OrderNotCancellableError,
@@ -189,6 +190,55 @@ export class OrdersService {
     const row = await orderRow(this.em, id, { userId });
     if (!row) throw new OrderNotFoundError();
     return orderView(row, (await historyOf(this.em, [id])).get(id) ?? []);
+  }
+
+  /** Asks to cancel every open order of the caller, each on its own; answers what became of each. */
+  async cancelAll(userId: string) {
+    const open = await this.em.execute<{ id: string }[]>(
+      `select "id" from "trading_data"."order" where "user_id" = ? and "status" in ('pending_risk', 'routed', 'partially_filled') order by "id"`,
+      [userId],
+    );
+    const out: { id: string; status: string; code?: string }[] = [];
+    for (const { id } of open) {
+      try {
+        out.push({ id, status: (await this.cancel(userId, id)).status });
+      } catch (e) {
+        if (!(e instanceof OrderNotCancellableError)) throw e;
+        out.push({ id, status: 'not_cancellable', code: e.code });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Closes (part of) a position with a market sell of the shares not committed to other sells:
+   * all of them, a quantity, or a percentage (rounded down to 8 decimals).
+   */
+  async closePosition(userId: string, symbol: string, part: { quantity?: string; percentage?: string }) {
+    const [p] = await this.em.execute<{ free: string }[]>(
+      `select ("quantity" - "reserved")::text as "free" from "trading_data"."position" where "user_id" = ? and "symbol" = ? and "quantity" > 0`,
+      [userId, symbol],
+    );
+    if (!p) throw new NothingToCloseError(symbol);
+    const free = parseDecimal(p.free);
+    const quantity = part.quantity ? parseDecimal(part.quantity) : part.percentage ? free.times(part.percentage).div(100).toDecimalPlaces(8, Dec.ROUND_DOWN) : free;
+    if (!quantity.gt(0)) throw new NothingToCloseError(symbol);
+    return this.place(userId, `close:${uuidv7()}`, { symbol, side: 'sell', type: 'market', quantity: formatDecimal(quantity), timeInForce: 'day' });
+  }
+
+  /** Closes every position with shares free to sell; answers each symbol's order or why none. */
+  async closeAll(userId: string) {
+    const held = await this.em.execute<{ symbol: string }[]>(`select "symbol" from "trading_data"."position" where "user_id" = ? and "quantity" > "reserved" order by "symbol"`, [userId]);
+    const out: { symbol: string; status: number; order?: unknown; code?: string }[] = [];
+    for (const { symbol } of held) {
+      try {
+        out.push({ symbol, status: 202, order: await this.closePosition(userId, symbol, {}) });
+      } catch (e) {
+        if (!(e instanceof DomainError)) throw e;
+        out.push({ symbol, status: 422, code: e.code });
+      }
+    }
+    return out;
   }
 
   /**

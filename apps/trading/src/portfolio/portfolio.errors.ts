@@ -7,3 +7,9 @@ export class WithdrawalBeyondFreeCashError extends DomainError {
     ]);
   }
 }
+
+export class PositionNotFoundError extends DomainError {
+  constructor(symbol: string) {
+    super('POSITION.NOT_FOUND', 'not_found', `The account holds no ${symbol}.`);
+  }
+}

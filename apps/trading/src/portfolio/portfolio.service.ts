@@ -6,7 +6,7 @@ import { wire, wireOrNull } from '../common/decimal';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import { LedgerService } from '../ledger/ledger.service';
 import type { ActivitiesQuery } from './dto/portfolio.dto';
-import { WithdrawalBeyondFreeCashError } from './portfolio.errors';
+import { PositionNotFoundError, WithdrawalBeyondFreeCashError } from './portfolio.errors';
 import { valuation } from './position-math';
 
 interface PositionRow {
@@ -37,37 +37,73 @@ export class PortfolioService {
     private readonly ledger: LedgerService,
   ) {}
 
-  /**
-   * Cash, positions at the replica's last price, and equity = cash + Σ quantity × market price.
-   * A position without any known price is valued at its average price.
-   */
-  async view(userId: string) {
+  /** Cash and the positions held, each valued at the replica's last price (or, without one, its average price). */
+  private async holdings(userId: string, symbol?: string) {
     const [account] = await this.em.execute<{ cash: string; reserved: string }[]>(`select "cash", "reserved" from "trading_data"."account" where "user_id" = ?`, [userId]);
     const rows = await this.em.execute<PositionRow[]>(
       `select p."symbol", p."quantity", p."reserved", p."avg_price", p."realized_pnl", i."last_price"
        from "trading_data"."position" p join "trading_data"."instrument_ref" i on i."symbol" = p."symbol"
-       where p."user_id" = ? and p."quantity" > 0 order by p."symbol"`,
-      [userId],
+       where p."user_id" = ? and p."quantity" > 0${symbol ? ' and p."symbol" = ?' : ''} order by p."symbol"`,
+      symbol ? [userId, symbol] : [userId],
     );
     const cash = parseDecimal(account?.cash ?? '0');
     const reserved = parseDecimal(account?.reserved ?? '0');
-    let equity = cash;
     const positions = rows.map((r) => {
-      const p = { quantity: parseDecimal(r.quantity), avgPrice: parseDecimal(r.avg_price) };
-      const market = r.last_price ? parseDecimal(r.last_price) : p.avgPrice;
-      const v = valuation(p, market);
-      equity = equity.plus(v.marketValue);
-      return {
-        symbol: r.symbol,
-        quantity: wire(p.quantity),
-        availableQuantity: wire(p.quantity.minus(parseDecimal(r.reserved))),
-        avgPrice: wire(p.avgPrice),
-        marketPrice: r.last_price ? wire(r.last_price) : null,
-        unrealizedPnl: wire(v.unrealizedPnl),
-        realizedPnl: wire(r.realized_pnl),
-      };
+      const quantity = parseDecimal(r.quantity);
+      const avgPrice = parseDecimal(r.avg_price);
+      const market = r.last_price ? parseDecimal(r.last_price) : avgPrice;
+      return { row: r, quantity, avgPrice, market, costBasis: quantity.times(avgPrice), ...valuation({ quantity, avgPrice }, market) };
     });
-    return { cash: wire(cash), reserved: wire(reserved), buyingPower: wire(cash.minus(reserved)), equity: wire(equity), positions };
+    const longMarketValue = positions.reduce((sum, p) => sum.plus(p.marketValue), new Dec(0));
+    return { cash, reserved, positions, longMarketValue, equity: cash.plus(longMarketValue) };
+  }
+
+  /** Cash, positions and equity = cash + Σ quantity × market price (the older shape of /account and /positions). */
+  async view(userId: string) {
+    const h = await this.holdings(userId);
+    const positions = h.positions.map((p) => ({
+      symbol: p.row.symbol,
+      quantity: wire(p.quantity),
+      availableQuantity: wire(p.quantity.minus(parseDecimal(p.row.reserved))),
+      avgPrice: wire(p.avgPrice),
+      marketPrice: wireOrNull(p.row.last_price),
+      unrealizedPnl: wire(p.unrealizedPnl),
+      realizedPnl: wire(p.row.realized_pnl),
+    }));
+    return { cash: wire(h.cash), reserved: wire(h.reserved), buyingPower: wire(h.cash.minus(h.reserved)), equity: wire(h.equity), positions };
+  }
+
+  async positions(userId: string, symbol?: string) {
+    const h = await this.holdings(userId, symbol);
+    return h.positions.map((p) => ({
+      symbol: p.row.symbol,
+      quantity: wire(p.quantity),
+      availableQuantity: wire(p.quantity.minus(parseDecimal(p.row.reserved))),
+      avgEntryPrice: wire(p.avgPrice),
+      marketPrice: wireOrNull(p.row.last_price),
+      marketValue: wire(p.marketValue),
+      costBasis: wire(p.costBasis),
+      unrealizedPnl: wire(p.unrealizedPnl),
+      unrealizedPnlPct: p.costBasis.isZero() ? '0' : wire(p.unrealizedPnl.div(p.costBasis).times(100).toDecimalPlaces(4)),
+      realizedPnl: wire(p.row.realized_pnl),
+    }));
+  }
+
+  async position(userId: string, symbol: string) {
+    const [p] = await this.positions(userId, symbol);
+    if (!p) throw new PositionNotFoundError(symbol);
+    return p;
+  }
+
+  async account(userId: string) {
+    const h = await this.holdings(userId);
+    return {
+      cash: wire(h.cash),
+      reservedCash: wire(h.reserved),
+      buyingPower: wire(h.cash.minus(h.reserved)),
+      longMarketValue: wire(h.longMarketValue),
+      equity: wire(h.equity),
+    };
   }
 
   /** Paper cash: credited at once, recorded in the ledger. */

@@ -21,3 +21,5 @@ export const orderResponse = z.object({
   history: z.array(z.object({ status: z.enum(ORDER_STATUSES), at: wire.timestamp(), reason: z.string().nullable() })),
 });
 export const orderPageResponse = wire.page(orderResponse);
+
+export const cancelAllResponse = z.array(z.object({ id: wire.uuid(), status: z.string(), code: z.string().optional() }));

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { pageQuery } from '@alphintra/platform-http';
+import { isDecimalString, parseDecimal } from '@alphintra/money';
 import { positiveAmount } from '../../orders/dto/orders.dto';
 
 export const depositBody = z.strictObject({ amount: positiveAmount });
@@ -9,3 +10,11 @@ export const activitiesQuery = pageQuery
   .extend({ type: z.enum(['fill', 'deposit', 'withdrawal']).optional(), after: z.iso.datetime({ offset: true }).optional(), until: z.iso.datetime({ offset: true }).optional() })
   .strict();
 export type ActivitiesQuery = z.infer<typeof activitiesQuery>;
+
+export const closePositionQuery = z
+  .strictObject({
+    quantity: positiveAmount.optional(),
+    percentage: positiveAmount.refine((v) => !isDecimalString(v) || parseDecimal(v).lte(100), 'must be at most 100').optional(),
+  })
+  .refine((q) => !(q.quantity && q.percentage), { message: 'give quantity or percentage, not both', path: ['percentage'] });
+export type ClosePositionQuery = z.infer<typeof closePositionQuery>;

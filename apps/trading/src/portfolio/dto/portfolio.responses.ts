@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { wire } from '@alphintra/platform-http';
+import { orderResponse } from '../../orders/dto/orders.responses';
 
 export const portfolioResponse = z.object({
   cash: wire.decimal(),
@@ -56,3 +57,29 @@ export const activityPageResponse = wire.page(
     at: wire.timestamp(),
   }),
 );
+
+export const positionResponse = z.object({
+  symbol: z.string(),
+  quantity: wire.decimal(),
+  /** Shares not committed to open sells. */
+  availableQuantity: wire.decimal(),
+  avgEntryPrice: wire.decimal(),
+  /** The last price trading knows; null before the first one. */
+  marketPrice: wire.decimal().nullable(),
+  marketValue: wire.decimal(),
+  costBasis: wire.decimal(),
+  unrealizedPnl: wire.decimal(),
+  unrealizedPnlPct: wire.decimal(),
+  realizedPnl: wire.decimal(),
+});
+
+export const accountResponse = z.object({
+  cash: wire.decimal(),
+  /** Cash held by open buy orders. */
+  reservedCash: wire.decimal(),
+  buyingPower: wire.decimal(),
+  longMarketValue: wire.decimal(),
+  equity: wire.decimal(),
+});
+
+export const closeAllResponse = z.array(z.object({ symbol: z.string(), status: z.number().int(), order: orderResponse.optional(), code: z.string().optional() }));

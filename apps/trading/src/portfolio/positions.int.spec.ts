@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import { AssessmentApproved, ExecutionReported, OrderCancelRequested, OrderSubmitted, type EventData } from '@alphintra/contracts';
+import { startTradingService, type TradingServiceFixture } from '../testing/trading-service.fixture';
+
+describe('positions, closing them, cancelling every order, and the account', () => {
+  let f: TradingServiceFixture;
+
+  const place = (as: string, body: Record<string, unknown>) =>
+    f.api('POST', '/api/v1/orders', { as, body: { symbol: 'AAPL', timeInForce: 'gtc', ...body }, headers: { 'idempotency-key': randomUUID() } });
+  const approve = async (id: string, userId: string) =>
+    f.consumed(await f.publish(AssessmentApproved, id, { assessmentId: randomUUID(), orderId: id, userId, rules: [], assessedAt: new Date().toISOString() }));
+  const fill = async (id: string, userId: string, side: 'buy' | 'sell', quantity: string, price: string) => {
+    const r: EventData<typeof ExecutionReported> = {
+      ...{ executionId: randomUUID(), orderId: id, userId, symbol: 'AAPL', side, kind: 'fill', quantity, price },
+      ...{ cumulativeQuantity: quantity, leavesQuantity: '0', reason: null, venue: 'paper', reportedAt: new Date().toISOString() },
+    };
+    await f.consumed(await f.publish(ExecutionReported, id, r));
+  };
+  const holder = async () => {
+    const u = randomUUID();
+    await f.api('POST', '/api/v1/account/deposits', { as: u, body: { amount: '10000' } });
+    const buy = (await place(u, { side: 'buy', type: 'limit', quantity: '10', limitPrice: '100' })).body;
+    await approve(buy.id, u);
+    await fill(buy.id, u, 'buy', '10', '100');
+    return u;
+  };
+
+  beforeAll(async () => {
+    f = await startTradingService();
+    await f.list('AAPL', '110');
+  });
+  afterAll(async () => {
+    await f?.close();
+  });
+
+  it('shows a position valued at the market, and the account', async () => {
+    const u = await holder();
+    expect((await f.api('GET', '/api/v1/positions', { as: u })).body).toEqual([
+      {
+        symbol: 'AAPL',
+        quantity: '10',
+        availableQuantity: '10',
+        avgEntryPrice: '100',
+        marketPrice: '110',
+        marketValue: '1100',
+        costBasis: '1000',
+        unrealizedPnl: '100',
+        unrealizedPnlPct: '10',
+        realizedPnl: '0',
+      },
+    ]);
+    expect((await f.api('GET', '/api/v1/positions/AAPL', { as: u })).body).toMatchObject({ symbol: 'AAPL', quantity: '10' });
+    expect((await f.api('GET', '/api/v1/positions/MSFT', { as: u })).status).toBe(404);
+    expect((await f.api('GET', '/api/v1/positions/AAPL', { as: randomUUID() })).status).toBe(404);
+    expect((await f.api('GET', '/api/v1/account', { as: u })).body).toEqual({ cash: '9000', reservedCash: '0', buyingPower: '9000', longMarketValue: '1100', equity: '10100' });
+  });
+
+  it('closes part of a position by percentage, then the rest, with market sells of the free shares only', async () => {
+    const u = await holder();
+    const part = await f.api('DELETE', '/api/v1/positions/AAPL?percentage=25', { as: u });
+    expect(part.status).toBe(202);
+    expect(part.body).toMatchObject({ side: 'sell', type: 'market', quantity: '2.5', status: 'pending_risk' });
+    expect((await f.eventsOf(OrderSubmitted.type, part.body.id))[0]!.data).toMatchObject({ side: 'sell', quantity: '2.5', availableQuantity: '10' });
+    const rest = await f.api('DELETE', '/api/v1/positions/AAPL', { as: u });
+    expect(rest.body).toMatchObject({ quantity: '7.5' });
+    const none = await f.api('DELETE', '/api/v1/positions/AAPL', { as: u });
+    expect(none.status).toBe(422);
+    expect(none.body.code).toBe('POSITION.NOTHING_TO_CLOSE');
+    expect((await f.api('GET', '/api/v1/positions/AAPL', { as: u })).body).toMatchObject({ quantity: '10', availableQuantity: '0' });
+    expect((await f.api('DELETE', '/api/v1/positions', { as: u })).body).toEqual([]);
+    expect((await f.api('DELETE', '/api/v1/positions/AAPL?quantity=1&percentage=5', { as: u })).status).toBe(400);
+  });
+
+  it('cancels every open order at once: pending ones at once, routed ones through the venue', async () => {
+    const u = await holder();
+    const pending = (await place(u, { side: 'buy', type: 'limit', quantity: '1', limitPrice: '90' })).body;
+    const routed = (await place(u, { side: 'sell', type: 'limit', quantity: '5', limitPrice: '130' })).body;
+    await approve(routed.id, u);
+    const r = await f.api('DELETE', '/api/v1/orders', { as: u });
+    expect(r.status).toBe(207);
+    expect(r.body).toEqual(expect.arrayContaining([{ id: pending.id, status: 'cancelled' }, { id: routed.id, status: 'cancel_requested' }]));
+    expect(r.body).toHaveLength(2);
+    expect(await f.eventsOf(OrderCancelRequested.type, routed.id)).toHaveLength(1);
+    expect((await f.api('GET', '/api/v1/account', { as: u })).body).toMatchObject({ reservedCash: '0' });
+  });
+});
