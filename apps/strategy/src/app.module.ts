@@ -7,6 +7,7 @@ import { BlacklistEntry } from './blacklist/blacklist-entry.entity';
 import { BlacklistModule } from './blacklist/blacklist.module';
 import { InstrumentsModule } from './instruments/instruments.module';
 import { Stock } from './instruments/stock.entity';
+import { MarketModule } from './market/market.module';
 import { migrations } from './migrations';
 import { CategoricalFilter, NumericFilter } from './screeners/filter.entity';
 import { ScreenersModule } from './screeners/screeners.module';
@@ -18,5 +19,5 @@ export const entities = [Stock, BlacklistEntry, NumericFilter, CategoricalFilter
 
 export const spec: ServiceSpec = { service: 'strategy', entities, migrations, consumers: [StrategiesConsumer] };
 
-@Module({ imports: [AuthModule.fromServiceEnv(), InstrumentsModule, BarsModule, BlacklistModule, ScreenersModule, StrategiesModule, BacktestsModule] })
+@Module({ imports: [AuthModule.fromServiceEnv(), InstrumentsModule, BarsModule, BlacklistModule, ScreenersModule, StrategiesModule, BacktestsModule, MarketModule] })
 export class AppModule {}

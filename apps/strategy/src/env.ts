@@ -24,7 +24,27 @@ export const nocodeEnv = {
   NOCODE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3_000),
 };
 
-export const loadEnv = (source: NodeJS.ProcessEnv = process.env) => loadServiceEnv('strategy', 3003, { ...authEnv.shape, ...backtestEnv, ...nocodeEnv }, source);
+const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+/** The market data feed (ADR 0024): its state at first start (an admin's PUT /api/v1/market/feed is kept over restarts). */
+export const marketEnv = {
+  MARKET_FEED: z.enum(['simulated', 'replay', 'off']).default('off'),
+  MARKET_FEED_SEED: z.coerce.number().int().min(0).max(2 ** 31 - 1).default(1),
+  MARKET_FEED_SPEED: z.coerce.number().int().min(1).max(60).default(1),
+  /** For replay at first start: the date (UTC) replay begins at. */
+  MARKET_FEED_REPLAY_FROM: z.iso.date().optional(),
+  /** Trade outside 09:30–16:00 New York on weekdays too, so a demo at night still moves. */
+  MARKET_FEED_ALWAYS_OPEN: flag.default(false),
+  /** Mean wall time between two ticks of one symbol (simulated feed). */
+  MARKET_FEED_TICK_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  /** At most one marketdata.price.updated per symbol this often: trading and broker handle each one in a transaction. */
+  MARKET_PRICE_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(1000),
+  /** Months of 1-minute bars kept; older monthly partitions are dropped. */
+  INTRADAY_BARS_RETENTION_MONTHS: z.coerce.number().int().min(1).max(240).default(24),
+};
+
+export const loadEnv = (source: NodeJS.ProcessEnv = process.env) =>
+  loadServiceEnv('strategy', 3003, { ...authEnv.shape, ...backtestEnv, ...nocodeEnv, ...marketEnv }, source);
 export type StrategyEnv = ReturnType<typeof loadEnv>;
 
 /** Commands (seed-demo) verify no tokens, so they need no AUTH_* variables. */

@@ -7,6 +7,8 @@ import { pageOf } from '../common/page';
 import { query } from '@alphintra/platform-database';
 import { InstrumentDelistedError, InstrumentNotFoundError } from '../instruments/instruments.errors';
 import { Stock } from '../instruments/stock.entity';
+import { IntradayBarsRepository } from '../market/intraday-bars.repository';
+import { TIMEFRAME_MS } from '../market/bar-aggregator';
 import { sessionTime, type Bar } from './bar-rows';
 import type { BarsQuery } from './dto/bars.dto';
 
@@ -39,10 +41,12 @@ export class BarsService {
   constructor(
     private readonly em: EntityManager,
     private readonly outbox: OutboxPublisher,
+    private readonly intraday: IntradayBarsRepository,
   ) {}
 
   async list(symbol: string, q: BarsQuery) {
     if (!(await this.em.count(Stock, { symbol }))) throw new InstrumentNotFoundError(symbol);
+    if (q.timeframe !== '1D') return this.listIntraday(symbol, q as BarsQuery & { timeframe: keyof typeof TIMEFRAME_MS });
     const rows = await query<Bar>(
       this.em,
       `select "date"::text as "date", "open"::text as "open", "high"::text as "high", "low"::text as "low", "close"::text as "close", "volume"::text as "volume"
@@ -52,6 +56,15 @@ export class BarsService {
       [symbol, q.from ?? null, q.to ?? null, q.cursor ?? null, q.limit + 1],
     );
     return pageOf(rows, q.limit, (b) => b.date, (b) => ({ ...b, open: wireDecimal(b.open), high: wireDecimal(b.high), low: wireDecimal(b.low), close: wireDecimal(b.close) }));
+  }
+
+  /** Intraday bars from the stored 1Min bars; a date `to` includes its whole (UTC) day. */
+  private async listIntraday(symbol: string, q: BarsQuery & { timeframe: keyof typeof TIMEFRAME_MS }) {
+    const instant = (v: string | undefined, endOfDay = false) =>
+      v === undefined ? null : v.length === 10 ? new Date(Date.parse(`${v}T00:00:00Z`) + (endOfDay ? 86_400_000 : 0)) : new Date(v);
+    const to = q.to && q.to.length !== 10 ? new Date(Date.parse(q.to) + 1) : instant(q.to, true);
+    const rows = await this.intraday.list(symbol, TIMEFRAME_MS[q.timeframe] / 60_000, instant(q.from), to, instant(q.cursor), q.limit + 1);
+    return pageOf(rows, q.limit, (b) => b.start, (b) => ({ ...b, open: wireDecimal(b.open), high: wireDecimal(b.high), low: wireDecimal(b.low), close: wireDecimal(b.close) }));
   }
 
   /**

@@ -19,9 +19,9 @@ export const instrumentResponse = z.object({
 export const instrumentPageResponse = wire.page(instrumentResponse);
 export const instrumentListResponse = wire.list(instrumentResponse);
 
-export const barPageResponse = wire.page(
-  z.object({ date: wire.date(), open: wire.decimal(), high: wire.decimal(), low: wire.decimal(), close: wire.decimal(), volume: z.string().regex(/^\d+$/) }),
-);
+const ohlcv = { open: wire.decimal(), high: wire.decimal(), low: wire.decimal(), close: wire.decimal(), volume: z.string().regex(/^\d+$/) };
+/** Daily bars carry their session `date`; intraday bars the `start` of their interval. */
+export const barPageResponse = wire.page(z.union([z.object({ date: wire.date(), ...ohlcv }), z.object({ start: wire.timestamp(), ...ohlcv })]));
 export const barsUpsertedResponse = z.object({
   symbol: z.string(),
   received: z.number().int(),

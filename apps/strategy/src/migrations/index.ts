@@ -3,6 +3,7 @@ import { MarketData } from './0002_market_data';
 import { FiltersAndScreeners } from './0003_filters_and_screeners';
 import { StrategiesAndBacktests } from './0004_strategies_and_backtests';
 import { BacktestExecutionUnique } from './0005_backtest_execution_unique';
+import { IntradayBarsAndMarketFeed } from './0006_intraday_bars_and_market_feed';
 
 /** In order; a migration once released is never edited, only followed. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   deadLetterRedrivesMigration('strategy_data'),
   { name: '0005_backtest_execution_unique', class: BacktestExecutionUnique },
   messagingResilienceMigration('strategy_data'),
+  { name: '0006_intraday_bars_and_market_feed', class: IntradayBarsAndMarketFeed },
 ];

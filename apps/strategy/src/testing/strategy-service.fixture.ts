@@ -16,7 +16,7 @@ export class EventTap {
   static async start(topicPrefix: string): Promise<EventTap> {
     const consumer = testKafka('strategy-test-tap').consumer({ groupId: `${topicPrefix}tap-${randomUUID()}`, maxWaitTimeInMs: 50 });
     await consumer.connect();
-    const topics = [TOPICS.marketdataInstrument, TOPICS.marketdataPrice, TOPICS.marketdataBlacklist, TOPICS.marketdataFilter].map((t) => topicPrefix + t);
+    const topics = [TOPICS.marketdataInstrument, TOPICS.marketdataPrice, TOPICS.marketdataBlacklist, TOPICS.marketdataFilter, TOPICS.marketdataQuote, TOPICS.marketdataBar].map((t) => topicPrefix + t);
     try {
       // A busy broker may not yet serve topics it has just created; that error is retriable.
       for (let attempt = 1; ; attempt++) {
