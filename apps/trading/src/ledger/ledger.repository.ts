@@ -27,19 +27,32 @@ export interface ActivityRow {
   at: Date;
 }
 
+/** risk's state of the account (trading keeps the newest it was told). */
+export interface AccountStatus {
+  state: 'active' | 'reduce_only' | 'halted';
+  reason: string | null;
+}
+interface AccountStatusRow {
+  cash: string;
+  reserved: string;
+  status: AccountStatus['state'];
+  halt_reason: string | null;
+}
+
 /** Every SQL statement on the account, position, execution and activity tables that moves money. */
 export const LedgerRepository = {
   /**
    * Locks the account (created empty when new) and, with a symbol, its position (created flat),
    * in that order: every writer takes the account first, so two never wait on each other in a cycle.
    */
-  async lock(em: EntityManager, userId: string, symbol: string | null): Promise<{ account: AccountBalances; position: PositionBalances | null }> {
-    const account = `insert into "trading_data"."account" ("user_id") values (?) on conflict ("user_id") do update set "updated_at" = "account"."updated_at" returning "user_id", "cash", "reserved"`;
+  async lock(em: EntityManager, userId: string, symbol: string | null): Promise<{ account: AccountBalances; status: AccountStatus; position: PositionBalances | null }> {
+    const account = `insert into "trading_data"."account" ("user_id") values (?) on conflict ("user_id") do update set "updated_at" = "account"."updated_at"
+      returning "user_id", "cash", "reserved", "status", "halt_reason"`;
     if (symbol === null) {
-      const [a] = await em.execute<{ cash: string; reserved: string }[]>(account, [userId]);
-      return { account: { cash: parseDecimal(a!.cash), reservedCash: parseDecimal(a!.reserved) }, position: null };
+      const [a] = await em.execute<AccountStatusRow[]>(account, [userId]);
+      return { account: { cash: parseDecimal(a!.cash), reservedCash: parseDecimal(a!.reserved) }, status: { state: a!.status, reason: a!.halt_reason }, position: null };
     }
-    const [r] = await em.execute<{ cash: string; reserved: string; quantity: string; reserved_shares: string; avg_price: string; realized_pnl: string }[]>(
+    const [r] = await em.execute<(AccountStatusRow & { quantity: string; reserved_shares: string; avg_price: string; realized_pnl: string })[]>(
       `with a as (${account}),
        p as (
          insert into "trading_data"."position" ("user_id", "symbol", "quantity", "avg_price", "realized_pnl", "reserved", "updated_at")
@@ -47,11 +60,12 @@ export const LedgerRepository = {
          on conflict ("user_id", "symbol") do update set "updated_at" = "position"."updated_at"
          returning "quantity", "reserved", "avg_price", "realized_pnl"
        )
-       select a."cash", a."reserved", p."quantity", p."reserved" as "reserved_shares", p."avg_price", p."realized_pnl" from a, p`,
+       select a."cash", a."reserved", a."status", a."halt_reason", p."quantity", p."reserved" as "reserved_shares", p."avg_price", p."realized_pnl" from a, p`,
       [userId, symbol],
     );
     return {
       account: { cash: parseDecimal(r!.cash), reservedCash: parseDecimal(r!.reserved) },
+      status: { state: r!.status, reason: r!.halt_reason },
       position: { quantity: parseDecimal(r!.quantity), reservedShares: parseDecimal(r!.reserved_shares), avgPrice: parseDecimal(r!.avg_price), realizedPnl: parseDecimal(r!.realized_pnl) },
     };
   },
@@ -98,6 +112,18 @@ export const LedgerRepository = {
     }
     await em.execute(`with ${parts.join(', ')} select 1`, params);
     return ids;
+  },
+
+  /** Keeps risk's account state when it is newer than the one kept; true when it was. */
+  async setStatus(em: EntityManager, userId: string, s: AccountStatus & { version: number }): Promise<boolean> {
+    const rows = await em.execute<{ user_id: string }[]>(
+      `insert into "trading_data"."account" ("user_id", "status", "halt_reason", "status_version") values (?, ?, ?, ?)
+       on conflict ("user_id") do update set "status" = excluded."status", "halt_reason" = excluded."halt_reason", "status_version" = excluded."status_version", "updated_at" = now()
+       where "account"."status_version" < excluded."status_version"
+       returning "user_id"`,
+      [userId, s.state, s.state === 'active' ? null : s.reason, s.version],
+    );
+    return rows.length > 0;
   },
 
   async activities(em: EntityManager, userId: string, q: { type?: string; after?: string; until?: string; cursor?: string; limit: number }): Promise<ActivityRow[]> {

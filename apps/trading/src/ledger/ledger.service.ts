@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { applyLedger, noPosition, type AccountBalances, type LedgerEntry, type LedgerResult, type PositionBalances } from './ledger';
-import { LedgerRepository, type ExecutionRecord } from './ledger.repository';
+import { LedgerRepository, type AccountStatus, type ExecutionRecord } from './ledger.repository';
 
 /** An account (and position) locked for the rest of the caller's transaction. */
 export interface Held {
   userId: string;
   symbol: string | null;
   account: AccountBalances;
+  status: AccountStatus;
   position: PositionBalances;
 }
 
@@ -20,7 +21,7 @@ export interface Held {
 export class LedgerService {
   async lock(em: EntityManager, userId: string, symbol: string | null): Promise<Held> {
     const held = await LedgerRepository.lock(em, userId, symbol);
-    return { userId, symbol, account: held.account, position: held.position ?? noPosition() };
+    return { userId, symbol, account: held.account, status: held.status, position: held.position ?? noPosition() };
   }
 
   async post(

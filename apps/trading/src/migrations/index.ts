@@ -2,6 +2,7 @@ import { deadLetterRedrivesMigration, messagingMigration, messagingResilienceMig
 import { Trading } from './0002_trading';
 import { Reconciliation } from './0003_reconciliation';
 import { Ledger } from './0004_ledger';
+import { AccountState } from './0005_account_state';
 
 /** In order; a migration once released is never edited, only followed. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   { name: '0003_reconciliation', class: Reconciliation },
   { name: '0004_ledger', class: Ledger },
   messagingResilienceMigration('trading_data'),
+  { name: '0005_account_state', class: AccountState },
 ];

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { Dec } from '@alphintra/money';
 import { applyLedger, noPosition, type AccountBalances } from '../ledger/ledger';
-import { decide, decidePlacement, withinWorst, type OrderEvent, type OrderFacts, type PlacementInput } from './order.decide';
+import { decide, decidePlacement, withinWorst, type Holdings, type OrderEvent, type OrderFacts, type PlacementInput } from './order.decide';
 import { isTerminal } from './order-state';
 
 const d = (v: string | number) => new Dec(v);
 const caps = { marketBuffer: d('0.01'), maxQuantity: d(1_000_000), maxNotional: d(10_000_000) };
-const place = (p: Partial<PlacementInput>, h = { cash: d(10_000), reservedCash: d(0), quantity: d(0), reservedShares: d(0) }) =>
-  decidePlacement({ side: 'buy', type: 'market', quantity: d(10), limitPrice: null, lastPrice: d(100), ...caps, ...p }, h);
+const place = (p: Partial<PlacementInput>, h: Partial<Holdings> = {}) =>
+  decidePlacement({ side: 'buy', type: 'market', quantity: d(10), limitPrice: null, lastPrice: d(100), ...caps, ...p }, { state: 'active', cash: d(10_000), reservedCash: d(0), quantity: d(0), reservedShares: d(0), ...h });
 
 const order = (o: Partial<OrderFacts> = {}): OrderFacts => ({
   status: 'routed',
@@ -44,6 +44,15 @@ describe('placing an order', () => {
     expect(r).toEqual({ refused: 'quantity_cap', max: d(1_000_000) });
     const v = place({ side: 'sell', type: 'limit', quantity: d(500_000), limitPrice: d('0.00000001') }, { cash: d(0), reservedCash: d(0), quantity: d(500_000), reservedShares: d(0) });
     expect(v).toEqual({ refused: 'notional_cap', notional: d(50_000_000), max: d(10_000_000) });
+  });
+
+  it('refuses every order of a halted account (but its own flattening sells) and every buy of a reduce-only one', () => {
+    const held = { quantity: d(10) };
+    expect(place({}, { ...held, state: 'halted' })).toEqual({ refused: 'account_halted' });
+    expect(place({ side: 'sell' }, { ...held, state: 'halted' })).toEqual({ refused: 'account_halted' });
+    expect(place({ side: 'sell', flattening: true }, { ...held, state: 'halted' })).toMatchObject({ reservedShares: d(10) });
+    expect(place({}, { ...held, state: 'reduce_only' })).toEqual({ refused: 'reduce_only' });
+    expect(place({ side: 'sell' }, { ...held, state: 'reduce_only' })).toMatchObject({ reservedShares: d(10) });
   });
 
   it('needs a last price for a market order', () => {
@@ -193,7 +202,7 @@ function simulate(actions: Action[]) {
       const last = d(a.last).div(100);
       const p = decidePlacement(
         { side: a.side, type: a.type, quantity: d(a.quantity), limitPrice: a.type === 'limit' ? last.times(a.limitPct).div(100).toDecimalPlaces(2) : null, lastPrice: last, ...caps },
-        { ...account, quantity: pos.quantity, reservedShares: pos.reservedShares },
+        { state: 'active', ...account, quantity: pos.quantity, reservedShares: pos.reservedShares },
       );
       if ('refused' in p) {
         if (p.refused === 'sell_beyond_holdings') expect(d(a.quantity).gt(pos.quantity.minus(pos.reservedShares))).toBe(true);

@@ -150,9 +150,13 @@ export interface PlacementInput {
   marketBuffer: Dec;
   maxQuantity: Dec;
   maxNotional: Dec;
+  /** trading's own market sell closing a halted account's position (a halt with flatten). */
+  flattening?: boolean;
 }
 
 export interface Holdings {
+  /** risk's state of the account: halted refuses every order, reduce_only every buy. */
+  state: 'active' | 'reduce_only' | 'halted';
   cash: Dec;
   reservedCash: Dec;
   quantity: Dec;
@@ -160,6 +164,8 @@ export interface Holdings {
 }
 
 export type PlacementRefusal =
+  | { refused: 'account_halted' }
+  | { refused: 'reduce_only' }
   | { refused: 'no_price' }
   | { refused: 'quantity_cap'; max: Dec }
   | { refused: 'notional_cap'; notional: Dec; max: Dec }
@@ -186,6 +192,8 @@ export interface Placement {
  * limit and the last price, so an absurd limit cannot make an order look small.
  */
 export function decidePlacement(p: PlacementInput, h: Holdings): Placement | PlacementRefusal {
+  if (h.state === 'halted' && !(p.flattening && p.side === 'sell')) return { refused: 'account_halted' };
+  if (h.state === 'reduce_only' && p.side === 'buy') return { refused: 'reduce_only' };
   if (p.quantity.gt(p.maxQuantity)) return { refused: 'quantity_cap', max: p.maxQuantity };
   const last = p.lastPrice;
   if (p.type === 'market' && !last) return { refused: 'no_price' };

@@ -84,3 +84,17 @@ export class NothingToCloseError extends DomainError {
     ]);
   }
 }
+
+export class AccountHaltedError extends DomainError {
+  constructor(reason: string | null) {
+    super('ACCOUNT.HALTED', 'unprocessable', `The account is halted${reason ? `: ${reason}` : ''}; it places no orders until it is resumed.`);
+  }
+}
+
+export class ReduceOnlyError extends DomainError {
+  constructor(reason: string | null) {
+    super('ACCOUNT.REDUCE_ONLY', 'unprocessable', `The account may only reduce its positions${reason ? ` (${reason})` : ''}: no buys.`, [
+      { path: 'side', message: 'must be sell while the account is reduce-only' },
+    ]);
+  }
+}

@@ -17,6 +17,7 @@ import { historyOf, orderFacts, orderRow, orderView, type OrderRow } from './ord
 import { isTerminal } from './order-state';
 import { SagaService } from './saga.service';
 import {
+  AccountHaltedError,
   DelistedSymbolError,
   IdempotencyKeyReusedError,
   NothingToCloseError,
@@ -26,6 +27,7 @@ import {
   OrderNotFoundError,
   OrderNotionalCapError,
   OrderQuantityCapError,
+  ReduceOnlyError,
   SellBeyondHoldingsError,
   UnknownSymbolError,
 } from './orders.errors';
@@ -71,7 +73,7 @@ export class OrdersService {
     const replay = await this.replayOf(this.em, userId, key, hash);
     if (replay) return replay;
     try {
-      return await this.em.transactional((em) => this.insert(em, userId, key, hash, body));
+      return await this.em.transactional((em) => this.insert(em, userId, key, hash, body, false));
     } catch (e) {
       // Another request with this key won the race.
       if (violates(e, 'order_user_idempotency_key')) {
@@ -91,7 +93,23 @@ export class OrdersService {
     return orderView(row, (await historyOf(em, [row.id])).get(row.id) ?? []);
   }
 
-  private async insert(em: EntityManager, userId: string, key: string, hash: string, body: OrderBody) {
+  /**
+   * trading's own market sells of a halted account's free shares (a halt with flatten), in the
+   * caller's transaction; `key` derives from the cause, so the same cause places nothing twice.
+   */
+  async flatten(em: EntityManager, userId: string, cause: string): Promise<void> {
+    const held = await em.execute<{ symbol: string; free: string }[]>(
+      `select "symbol", ("quantity" - "reserved")::text as "free" from "trading_data"."position" where "user_id" = ? and "quantity" > "reserved" order by "symbol"`,
+      [userId],
+    );
+    for (const p of held) {
+      const body: OrderBody = { symbol: p.symbol, side: 'sell', type: 'market', quantity: wire(p.free), timeInForce: 'day' };
+      const key = `flatten:${cause}:${p.symbol}`;
+      if (!(await this.replayOf(em, userId, key, requestHash(body)))) await this.insert(em, userId, key, requestHash(body), body, true);
+    }
+  }
+
+  private async insert(em: EntityManager, userId: string, key: string, hash: string, body: OrderBody, flattening: boolean) {
     // FOR SHARE holds off a concurrent delisting until the order exists.
     const [ref] = await em.execute<{ status: string; last_price: string | null }[]>(
       `select "status", "last_price" from "trading_data"."instrument_ref" where "symbol" = ? for share`,
@@ -110,10 +128,13 @@ export class OrdersService {
         marketBuffer: this.marketBuffer,
         maxQuantity: parseDecimal(this.env.TRADING_MAX_ORDER_QUANTITY),
         maxNotional: parseDecimal(this.env.TRADING_MAX_ORDER_NOTIONAL),
+        flattening,
       },
-      { ...held.account, quantity: held.position.quantity, reservedShares: held.position.reservedShares },
+      { state: held.status.state, ...held.account, quantity: held.position.quantity, reservedShares: held.position.reservedShares },
     );
     if ('refused' in placed) {
+      if (placed.refused === 'account_halted') throw new AccountHaltedError(held.status.reason);
+      if (placed.refused === 'reduce_only') throw new ReduceOnlyError(held.status.reason);
       if (placed.refused === 'no_price') throw new NoPriceError(body.symbol);
       if (placed.refused === 'quantity_cap') throw new OrderQuantityCapError(formatDecimal(placed.max));
       if (placed.refused === 'notional_cap') throw new OrderNotionalCapError(formatDecimal(placed.notional, 2), formatDecimal(placed.max));
@@ -154,7 +175,7 @@ export class OrdersService {
         now.toISOString(),
         now.toISOString(),
         now.toISOString(),
-        'http:POST /api/v1/orders',
+        flattening ? 'trading:flatten' : 'http:POST /api/v1/orders',
       ],
     );
     await this.ledger.post(em, held, placed.ledger, { orderId: id, at: now });

@@ -39,7 +39,10 @@ export class PortfolioService {
 
   /** Cash and the positions held, each valued at the replica's last price (or, without one, its average price). */
   private async holdings(userId: string, symbol?: string) {
-    const [account] = await this.em.execute<{ cash: string; reserved: string }[]>(`select "cash", "reserved" from "trading_data"."account" where "user_id" = ?`, [userId]);
+    const [account] = await this.em.execute<{ cash: string; reserved: string; status: string; halt_reason: string | null }[]>(
+      `select "cash", "reserved", "status", "halt_reason" from "trading_data"."account" where "user_id" = ?`,
+      [userId],
+    );
     const rows = await this.em.execute<PositionRow[]>(
       `select p."symbol", p."quantity", p."reserved", p."avg_price", p."realized_pnl", i."last_price"
        from "trading_data"."position" p join "trading_data"."instrument_ref" i on i."symbol" = p."symbol"
@@ -55,7 +58,7 @@ export class PortfolioService {
       return { row: r, quantity, avgPrice, market, costBasis: quantity.times(avgPrice), ...valuation({ quantity, avgPrice }, market) };
     });
     const longMarketValue = positions.reduce((sum, p) => sum.plus(p.marketValue), new Dec(0));
-    return { cash, reserved, positions, longMarketValue, equity: cash.plus(longMarketValue) };
+    return { cash, reserved, positions, longMarketValue, equity: cash.plus(longMarketValue), status: account?.status ?? 'active', haltReason: account?.halt_reason ?? null };
   }
 
   /** Cash, positions and equity = cash + Σ quantity × market price (the older shape of /account and /positions). */
@@ -103,6 +106,8 @@ export class PortfolioService {
       buyingPower: wire(h.cash.minus(h.reserved)),
       longMarketValue: wire(h.longMarketValue),
       equity: wire(h.equity),
+      status: h.status,
+      haltReason: h.haltReason,
     };
   }
 

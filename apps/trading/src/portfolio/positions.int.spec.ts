@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AssessmentApproved, ExecutionReported, OrderCancelRequested, OrderSubmitted, type EventData } from '@alphintra/contracts';
+import { AccountStateChanged, AssessmentApproved, ExecutionReported, OrderCancelRequested, OrderSubmitted, type EventData } from '@alphintra/contracts';
 import { startTradingService, type TradingServiceFixture } from '../testing/trading-service.fixture';
 
 describe('positions, closing them, cancelling every order, and the account', () => {
@@ -52,7 +52,15 @@ describe('positions, closing them, cancelling every order, and the account', () 
     expect((await f.api('GET', '/api/v1/positions/AAPL', { as: u })).body).toMatchObject({ symbol: 'AAPL', quantity: '10' });
     expect((await f.api('GET', '/api/v1/positions/MSFT', { as: u })).status).toBe(404);
     expect((await f.api('GET', '/api/v1/positions/AAPL', { as: randomUUID() })).status).toBe(404);
-    expect((await f.api('GET', '/api/v1/account', { as: u })).body).toEqual({ cash: '9000', reservedCash: '0', buyingPower: '9000', longMarketValue: '1100', equity: '10100' });
+    expect((await f.api('GET', '/api/v1/account', { as: u })).body).toEqual({
+      cash: '9000',
+      reservedCash: '0',
+      buyingPower: '9000',
+      longMarketValue: '1100',
+      equity: '10100',
+      status: 'active',
+      haltReason: null,
+    });
   });
 
   it('closes part of a position by percentage, then the rest, with market sells of the free shares only', async () => {
@@ -82,5 +90,39 @@ describe('positions, closing them, cancelling every order, and the account', () 
     expect(r.body).toHaveLength(2);
     expect(await f.eventsOf(OrderCancelRequested.type, routed.id)).toHaveLength(1);
     expect((await f.api('GET', '/api/v1/account', { as: u })).body).toMatchObject({ reservedCash: '0' });
+  });
+
+  it('follows risk’s kill switch: a halt refuses placements, cancels open orders and flattens; an older state changes nothing; a resume lets orders in', async () => {
+    const u = await holder();
+    const open = (await place(u, { side: 'buy', type: 'limit', quantity: '1', limitPrice: '90' })).body;
+    const state = (version: number, s: 'active' | 'reduce_only' | 'halted', o: { cancelOpenOrders?: boolean; flatten?: boolean } = {}) =>
+      f.publish(AccountStateChanged, u, {
+        userId: u,
+        state: s,
+        previousState: 'active',
+        reason: `test ${s}`,
+        trigger: 'owner',
+        actor: u,
+        cancelOpenOrders: o.cancelOpenOrders ?? false,
+        flatten: o.flatten ?? false,
+        version,
+        at: new Date().toISOString(),
+      });
+    await f.consumed(await state(2, 'halted', { cancelOpenOrders: true, flatten: true }));
+    expect((await f.api('GET', `/api/v1/orders/${open.id}`, { as: u })).body.status).toBe('cancelled');
+    const flattening = ((await f.api('GET', '/api/v1/orders', { as: u })).body.items as { side: string; type: string; quantity: string; status: string }[]).filter((o) => o.side === 'sell');
+    expect(flattening).toEqual([expect.objectContaining({ type: 'market', quantity: '10', status: 'pending_risk' })]);
+    const refused = await place(u, { side: 'buy', type: 'limit', quantity: '1', limitPrice: '90' });
+    expect(refused.status).toBe(422);
+    expect(refused.body).toMatchObject({ code: 'ACCOUNT.HALTED', detail: expect.stringContaining('test halted') });
+    expect((await f.api('GET', '/api/v1/account', { as: u })).body).toMatchObject({ status: 'halted', haltReason: 'test halted' });
+
+    await f.consumed(await state(1, 'active')); // older: ignored
+    expect((await f.api('GET', '/api/v1/account', { as: u })).body.status).toBe('halted');
+    await f.consumed(await state(3, 'reduce_only'));
+    expect((await place(u, { side: 'buy', type: 'limit', quantity: '1', limitPrice: '90' })).body.code).toBe('ACCOUNT.REDUCE_ONLY');
+    await f.consumed(await state(4, 'active'));
+    expect((await place(u, { side: 'buy', type: 'limit', quantity: '1', limitPrice: '90' })).status).toBe(202);
+    expect((await f.api('GET', '/api/v1/account', { as: u })).body).toMatchObject({ status: 'active', haltReason: null });
   });
 });

@@ -80,6 +80,9 @@ export const accountResponse = z.object({
   buyingPower: wire.decimal(),
   longMarketValue: wire.decimal(),
   equity: wire.decimal(),
+  /** risk's state of the account: halted places no order, reduce_only no buy. */
+  status: z.enum(['active', 'reduce_only', 'halted']),
+  haltReason: z.string().nullable(),
 });
 
 export const closeAllResponse = z.array(z.object({ symbol: z.string(), status: z.number().int(), order: orderResponse.optional(), code: z.string().optional() }));
