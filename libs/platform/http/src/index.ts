@@ -7,6 +7,7 @@ export * from './tracing';
 export * from './logger';
 export * from './bootstrap';
 export * from './http-timeouts';
+export * from './messaging-env';
 export * from './platform.module';
 export * from './service';
 export * from './public-route';

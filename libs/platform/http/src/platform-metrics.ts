@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Counter, Gauge } from 'prom-client';
 import { dlqOf } from '@alphintra/contracts';
-import type { ConsumerObserver, KafkaOffsets, PartitionLag } from '@alphintra/platform-messaging';
+import type { ConsumerObserver, KafkaOffsets, PartitionLag, RelayObserver } from '@alphintra/platform-messaging';
 import { metricsRegistry } from './metrics';
 
 /** What one service in this process reports at scrape time. */
@@ -125,6 +125,27 @@ const consumed = new Counter({
 export const consumerObserver = (group: string): ConsumerObserver => ({
   counted: (outcome, topic, n) => consumed.inc({ group, topic, outcome }, n),
 });
+
+const outboxDeadLettered = new Counter({
+  name: 'outbox_dead_lettered_total',
+  help: 'Outbox events Kafka refused for good (too large, unknown or forbidden topic), moved to outbox_dead_letter',
+  labelNames: ['service', 'topic'],
+  registers,
+});
+
+/** Counts the relay's dead letters into `outbox_dead_lettered_total`. */
+export const relayObserver = (service: string): RelayObserver => ({
+  deadLettered: (topic, n) => outboxDeadLettered.inc({ service, topic }, n),
+});
+
+const backPressureRefusals = new Counter({
+  name: 'outbox_back_pressure_refusals_total',
+  help: 'Writes refused (503) because the outbox was over OUTBOX_MAX_PENDING or OUTBOX_MAX_AGE_SECONDS',
+  labelNames: ['service'],
+  registers,
+});
+
+export const backPressureCounter = (service: string) => () => void backPressureRefusals.inc({ service });
 
 const kafkaProbes = new Map<string, () => Promise<void>>();
 

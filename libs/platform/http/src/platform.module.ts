@@ -12,6 +12,7 @@ import {
   EventConsumer,
   KafkaOffsets,
   KafkaProbe,
+  OutboxBacklog,
   OutboxPublisher,
   OutboxRelay,
   type EventHandler,
@@ -19,8 +20,9 @@ import {
 } from '@alphintra/platform-messaging';
 import { deadLettersController } from './dead-letters.controller';
 import { HEALTH_CHECKS, HealthController, type HealthCheck } from './health';
+import type { MessagingEnv } from './messaging-env';
 import { MetricsController } from './metrics';
-import { consumerObserver, registerKafkaProbe, registerMetricsSource, serviceMetricsSource, type MetricsSource } from './platform-metrics';
+import { backPressureCounter, consumerObserver, registerKafkaProbe, registerMetricsSource, relayObserver, serviceMetricsSource, type MetricsSource } from './platform-metrics';
 
 /** A feature's Kafka entry point: a provider that lists the events it handles. */
 export interface EventHandlerSource {
@@ -34,7 +36,7 @@ export interface ServiceSpec {
   consumers?: Type<EventHandlerSource>[];
 }
 
-export interface ServiceRuntimeEnv {
+export interface ServiceRuntimeEnv extends MessagingEnv {
   database: ServiceDatabaseConfig;
   KAFKA_BROKERS: string[];
   KAFKA_TOPIC_PREFIX: string;
@@ -69,6 +71,7 @@ export class MessagingLifecycle implements OnApplicationBootstrap, OnApplication
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly orm: MikroORM,
     private readonly moduleRef: ModuleRef,
+    private readonly backlog: OutboxBacklog,
   ) {
     const schema = schemaOf(p.spec.service);
     const groupId = consumerGroupOf(p.spec.service, p.env.KAFKA_TOPIC_PREFIX);
@@ -82,7 +85,15 @@ export class MessagingLifecycle implements OnApplicationBootstrap, OnApplication
     const { spec, env } = this.p;
     this.unregisterMetrics = registerMetricsSource(this.metrics);
     const schema = schemaOf(spec.service);
-    this.relay = new OutboxRelay({ connection: env.database.runtime, schema, kafka: this.kafka, logger: this.logger });
+    this.relay = new OutboxRelay({
+      connection: env.database.runtime,
+      schema,
+      kafka: this.kafka,
+      logger: this.logger,
+      inboxRetentionMs: env.MESSAGING_INBOX_RETENTION_DAYS * 86_400_000,
+      backlog: this.backlog,
+      observer: relayObserver(spec.service),
+    });
     await this.relay.start();
     const handlers = (spec.consumers ?? []).flatMap((c) => this.moduleRef.get(c, { strict: false }).handlers());
     if (handlers.length) {
@@ -94,6 +105,7 @@ export class MessagingLifecycle implements OnApplicationBootstrap, OnApplication
         topicPrefix: env.KAFKA_TOPIC_PREFIX,
         handlers,
         logger: this.logger,
+        maxAttempts: env.CONSUMER_MAX_ATTEMPTS,
         observer: consumerObserver(consumerGroupOf(spec.service, env.KAFKA_TOPIC_PREFIX)),
       });
       await this.consumer.start();
@@ -164,6 +176,9 @@ function anyListening(addresses: string[]): Promise<void> {
 export class PlatformModule {
   static forService(spec: ServiceSpec, env: ServiceRuntimeEnv, logger: Logger): DynamicModule {
     const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: `${spec.service}-service`, logger });
+    const schema = schemaOf(spec.service);
+    const limits = { maxPending: env.OUTBOX_MAX_PENDING, maxAgeSeconds: env.OUTBOX_MAX_AGE_SECONDS };
+    const backlog = new OutboxBacklog(schema, limits, backPressureCounter(spec.service));
     return {
       module: PlatformModule,
       global: true,
@@ -183,7 +198,8 @@ export class PlatformModule {
         { provide: PLATFORM, useValue: { spec, env } satisfies Platform },
         { provide: KAFKA, useValue: kafka },
         { provide: LOGGER, useValue: logger },
-        { provide: OutboxPublisher, useValue: new OutboxPublisher(spec.service, schemaOf(spec.service), env.KAFKA_TOPIC_PREFIX) },
+        { provide: OutboxBacklog, useValue: backlog },
+        { provide: OutboxPublisher, useValue: new OutboxPublisher(spec.service, schema, env.KAFKA_TOPIC_PREFIX, backlog) },
         MessagingLifecycle,
         { provide: DeadLetters, inject: [MessagingLifecycle], useFactory: (m: MessagingLifecycle) => m.deadLetters },
         KafkaHealth,

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { OutboxBackPressureError } from '@alphintra/platform-messaging';
 import { databaseTrouble } from './database-unavailable';
 import { DomainError, type DomainErrorKind, type FieldError } from './domain-error';
 
@@ -40,7 +41,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const req = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const body = this.toProblem(exception, req);
-    if (body.code?.startsWith('DATABASE.')) {
+    if (exception instanceof OutboxBackPressureError) {
+      this.logger.warn({ reqId: req.id, code: body.code }, body.detail);
+      void reply.header('retry-after', String(exception.retryAfterSeconds));
+    } else if (body.code?.startsWith('DATABASE.')) {
       this.logger.warn({ err: exception, reqId: req.id }, body.detail);
       void reply.header('retry-after', '5');
     } else if (body.status >= 500) this.logger.error({ err: exception, reqId: req.id }, 'unhandled error');
@@ -50,6 +54,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   private toProblem(e: unknown, req: FastifyRequest): ProblemDetails {
     const instance = req.url.split('?')[0];
     if (e instanceof DomainError) return problem(STATUS[e.kind], e.message, { code: e.code, errors: e.errors, instance });
+    if (e instanceof OutboxBackPressureError) return problem(STATUS[e.kind], e.message, { code: e.code, instance });
     if (e instanceof HttpException) {
       const r = e.getResponse();
       const detail = typeof r === 'string' ? r : ((r as { message?: string | string[] }).message?.toString() ?? e.message);

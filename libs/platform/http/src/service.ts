@@ -5,6 +5,7 @@ import { ConfigError, loadEnv, port, serviceBaseEnv } from '@alphintra/platform-
 import { migrateService, serviceDatabaseEnv, type ServiceName } from '@alphintra/platform-database';
 import { createHttpApp, listen } from './bootstrap';
 import { httpTimeoutsEnv, httpTimeoutsFrom } from './http-timeouts';
+import { messagingEnv } from './messaging-env';
 import { createLogger } from './logger';
 import { PlatformModule, type ServiceRuntimeEnv, type ServiceSpec } from './platform.module';
 import { loadTracingEnv, startTracing, type TracingConfig } from './tracing';
@@ -34,7 +35,7 @@ export function loadServiceEnv<E extends z.ZodRawShape = Record<never, never>>(
       return undefined;
     }
   };
-  const base = attempt(() => loadEnv(serviceBaseEnv.extend({ PORT: port(defaultPort) }).extend(httpTimeoutsEnv.shape).extend(extra), source));
+  const base = attempt(() => loadEnv(serviceBaseEnv.extend({ PORT: port(defaultPort) }).extend(httpTimeoutsEnv.shape).extend(messagingEnv.shape).extend(extra), source));
   const database = attempt(() => loadEnv(serviceDatabaseEnv(service), source));
   if (issues.length) throw new ConfigError(issues);
   return { ...base!, database: database! } as ServiceEnv & z.infer<z.ZodObject<E>>;

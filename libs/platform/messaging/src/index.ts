@@ -1,6 +1,7 @@
 export * from './kafka';
 export * from './envelope';
 export * from './outbox';
+export * from './outbox-backlog';
 export * from './relay';
 export * from './consumer';
 export * from './topics';
@@ -16,3 +17,4 @@ export * from './consumer-attempts';
 export * from './transient';
 export * from './consumer-skip';
 export * from './stream-publisher';
+export * from './topic-subscriber';

@@ -1,7 +1,7 @@
 import type { Admin } from 'kafkajs';
 import type { Kafka } from './kafka';
 
-/** Readiness: the cluster answers a metadata request over a long-lived admin connection. */
+/** Readiness: the cluster answers a metadata request over a long-lived admin connection, without retries (a probe answers now). */
 export class KafkaProbe {
   private admin?: Admin;
 
@@ -9,7 +9,7 @@ export class KafkaProbe {
 
   async check(): Promise<void> {
     if (!this.admin) {
-      const admin = this.kafka.admin();
+      const admin = this.kafka.admin({ retry: { retries: 0 } });
       await admin.connect();
       this.admin = admin;
     }

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EventContract, EventData } from '@alphintra/contracts';
 import { newEvent, toHeaders, type CloudEvent } from './envelope';
+import type { OutboxBacklog } from './outbox-backlog';
 import { inCreateSpan } from './tracing';
 
 export const OUTBOX_SHARDS = 16;
@@ -25,12 +26,14 @@ export interface RecordOptions {
  * Writes outgoing events into the service's outbox, inside the caller's transaction,
  * so the state change and its event commit together or not at all. Each event carries the
  * trace context of a producer span under whatever span is active, for the relay to send on.
+ * With a backlog, a write is refused (OutboxBackPressureError) while the outbox is over its limits.
  */
 export class OutboxPublisher {
   constructor(
     private readonly source: string,
     private readonly schema: string,
     private readonly topicPrefix = '',
+    private readonly backlog?: OutboxBacklog,
   ) {}
 
   async record<C extends EventContract>(em: EntityManager, contract: C, subject: string, data: EventData<C>, o: RecordOptions = {}): Promise<CloudEvent> {
@@ -45,6 +48,7 @@ export class OutboxPublisher {
     o: RecordOptions = {},
   ): Promise<CloudEvent[]> {
     if (!em.isInTransaction()) throw new Error('OutboxPublisher.record must run inside the transaction of the state change');
+    this.backlog?.assertRoom();
     const created = items.map((i) => newEvent(contract, `/alphintra/${this.source}`, i.subject, i.data, o));
     if (created.length === 0) return created;
     const topic = this.topicPrefix + contract.topic;

@@ -1,4 +1,5 @@
 import { DeadlockException, DriverException, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { OutboxBackPressureError } from './outbox-backlog';
 import { isTransient } from './transient';
 
 const withCode = (code: string, message = 'failed') => Object.assign(new Error(message), { code });
@@ -19,6 +20,10 @@ describe('isTransient', () => {
     expect(isTransient(new Error('timeout exceeded when trying to connect'))).toBe(true);
     expect(isTransient(Object.assign(new Error('The group is rebalancing'), { name: 'KafkaJSProtocolError', retriable: true }))).toBe(true);
     expect(isTransient(Object.assign(new Error('Connection error'), { name: 'KafkaJSConnectionError' }))).toBe(true);
+  });
+
+  it('waits out an outbox over its limits (a consumer retries, never dead-letters)', () => {
+    expect(isTransient(new OutboxBackPressureError('over the limits', 5))).toBe(true);
   });
 
   it('takes everything else for a failure that will recur', () => {

@@ -13,7 +13,7 @@ const KAFKA_TRANSIENT = new Set(['KafkaJSConnectionError', 'KafkaJSRequestTimeou
 
 /**
  * Whether a failure will go away by itself (connection loss, serialization failure, deadlock,
- * too many connections, a broker that does not answer); such a failure is retried without
+ * too many connections, a broker that does not answer, an outbox over its limits); such a failure is retried without
  * limit and never counts against the message. Looks through `cause` chains.
  */
 export function isTransient(err: unknown): boolean {
@@ -21,6 +21,7 @@ export function isTransient(err: unknown): boolean {
     const { code, name, message, retriable } = e as { code?: unknown; name?: unknown; message?: unknown; retriable?: unknown };
     if (typeof code === 'string' && (code.startsWith('08') || TRANSIENT_SQLSTATES.has(code) || TRANSIENT_ERRNOS.has(code))) return true;
     if (name === 'ConnectionException' || name === 'DeadlockException' || name === 'LockWaitTimeoutException') return true;
+    if (name === 'OutboxBackPressureError') return true; // the outbox is over its limits until Kafka takes its backlog
     if (typeof name === 'string' && (KAFKA_TRANSIENT.has(name) || (name.startsWith('KafkaJS') && retriable === true))) return true;
     if (typeof message === 'string' && TRANSIENT_MESSAGES.some((m) => m.test(message))) return true;
   }

@@ -1,0 +1,17 @@
+import { z } from 'zod';
+
+const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+
+/** The outbox's limits (ADR 0026), inbox retention and consumer tries (ADR 0015), for every service. */
+export const messagingEnv = z.object({
+  /** Pending outbox rows beyond which writes that record events answer 503. */
+  OUTBOX_MAX_PENDING: int(1, 100_000_000, 50_000),
+  /** Age of the oldest pending outbox row beyond which writes that record events answer 503. */
+  OUTBOX_MAX_AGE_SECONDS: int(1, 604_800, 300),
+  /** Inbox rows are purged after this; keep it above the topics' retention (7 days by default). */
+  MESSAGING_INBOX_RETENTION_DAYS: int(1, 3_650, 14),
+  /** Tries of a message whose handler fails or crashes the process before it is dead-lettered. */
+  CONSUMER_MAX_ATTEMPTS: int(1, 100, 3),
+});
+
+export type MessagingEnv = z.infer<typeof messagingEnv>;
