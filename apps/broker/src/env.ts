@@ -23,6 +23,8 @@ export const brokerEnv = {
   BROKER_PAPER_MAX_FILL_QUANTITY: decimalString.refine((v) => !v.startsWith('-') && !/^0(\.0+)?$/.test(v), 'must be a positive decimal string').default('1000'),
   /** Reports per order per message: the last one takes whatever the chunks of BROKER_PAPER_MAX_FILL_QUANTITY left. */
   BROKER_PAPER_MAX_FILLS_PER_EVENT: z.coerce.number().int().min(1).max(1000).default(10),
+  /** A market order reaching the broker later than this after trading routed it is cancelled, not filled at a later price. */
+  BROKER_MARKET_ORDER_MAX_AGE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(30),
 };
 
 export const loadEnv = (source: NodeJS.ProcessEnv = process.env) => {

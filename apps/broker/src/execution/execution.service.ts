@@ -7,11 +7,13 @@ import { connectionOf, settingsOf } from '../connections/connections.repository'
 import type { BrokerEnv } from '../env';
 import { VenueRouter } from '../venues/venue-router';
 import { ExecutionBook, VENUE_ORDER_COLUMNS, type RoutedOrder, type VenueOrderRow } from './execution-book';
+import { staleMarketOrder } from './market-order-age';
 
 @Injectable()
 export class ExecutionService {
   private readonly defaultSlippageBps: number;
   private readonly maxSlippageBps: number;
+  private readonly maxMarketAgeSeconds: number;
 
   constructor(
     private readonly em: EntityManager,
@@ -21,15 +23,23 @@ export class ExecutionService {
   ) {
     this.defaultSlippageBps = platform.env.BROKER_DEFAULT_SLIPPAGE_BPS;
     this.maxSlippageBps = platform.env.BROKER_MAX_SLIPPAGE_BPS;
+    this.maxMarketAgeSeconds = platform.env.BROKER_MARKET_ORDER_MAX_AGE_SECONDS;
   }
 
-  /** trading.order.routed, in the consumer's inbox transaction: to the user's default connection's venue, or paper. */
+  /**
+   * trading.order.routed, in the consumer's inbox transaction: to the user's default connection's
+   * venue, or paper. A market order older than BROKER_MARKET_ORDER_MAX_AGE_SECONDS is recorded and
+   * cancelled without going to any venue.
+   */
   async route(o: RoutedOrder, em: EntityManager): Promise<void> {
     const settings = await settingsOf(em, o.userId);
     const connection = settings?.defaultConnectionId ? await connectionOf(em, o.userId, settings.defaultConnectionId) : null;
     const venue = this.router.resolve(connection);
     const slippageBps = Math.min(settings?.slippageBps ?? this.defaultSlippageBps, this.maxSlippageBps);
-    await venue.submit(em, o, { connectionId: connection?.id ?? null, slippageBps });
+    const stale = staleMarketOrder(o, new Date(), this.maxMarketAgeSeconds);
+    if (!stale) return venue.submit(em, o, { connectionId: connection?.id ?? null, slippageBps });
+    const vo = await this.book.accept(em, o, venue.name, connection?.id ?? null, slippageBps);
+    if (vo) await this.book.report(em, vo, { kind: 'cancelled', reason: stale });
   }
 
   /** trading.order.cancel-requested: cancels what rests; an order filled, rejected or unknown here is left alone. */

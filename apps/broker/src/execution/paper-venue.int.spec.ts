@@ -177,6 +177,26 @@ describe('paper venue', () => {
     expect(() => loadEnv({ ...source, BROKER_PAPER_MAX_FILLS_PER_EVENT: '0' })).toThrow(/BROKER_PAPER_MAX_FILLS_PER_EVENT/);
   });
 
+  it('cancels a market order routed longer ago than BROKER_MARKET_ORDER_MAX_AGE_SECONDS (30 s) instead of filling it at the later price', async () => {
+    const s = sym();
+    await price(s, '100');
+    const ago = (seconds: number) => new Date(Date.now() - seconds * 1000).toISOString();
+    const stale = routed(alice, s, { routedAt: ago(120) });
+    await route(stale);
+    await route(stale); // a redelivery: no second report
+    const reports = await f.executionsFor(stale.orderId);
+    expect(reports).toHaveLength(1);
+    expect(reports[0]).toMatchObject({ kind: 'cancelled', quantity: null, price: null, cumulativeQuantity: '0', leavesQuantity: '0', reason: expect.stringMatching(/^market order arrived 12\d s after it was routed \(at most 30 s\): not filled at a later price$/) });
+    const [vo] = await f.sql(`select "status" from "broker_data"."venue_order" where "order_id" = ?`, [stale.orderId]);
+    expect(vo).toEqual({ status: 'cancelled' });
+    const fresh = routed(alice, s, { routedAt: ago(5) });
+    await route(fresh);
+    expect((await f.executionsFor(fresh.orderId))[0]).toMatchObject({ kind: 'fill', price: '100.25' });
+    const oldLimit = routed(alice, s, { type: 'limit', limitPrice: '101', worstPrice: '101', routedAt: ago(120) }); // carries its own price
+    await route(oldLimit);
+    expect((await f.executionsFor(oldLimit.orderId))[0]).toMatchObject({ kind: 'fill', price: '100.25' });
+  });
+
   it('cancels a resting limit order, and ignores a cancel of an order already filled', async () => {
     const s = sym();
     const o = routed(alice, s, { type: 'limit', limitPrice: '10', quantity: '5' });
