@@ -26,7 +26,9 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
   try {
-    const p: PlatformEnv = { infra, topology, secrets: localSecrets(), demo: { instruments: 500, years: 10 } };
+    // the simulated feed moves prices at once, also outside market hours; last prices reach trading and the paper venue every 10 s per symbol
+    const feed = { MARKET_FEED: 'simulated', MARKET_FEED_ALWAYS_OPEN: 'true', MARKET_PRICE_INTERVAL_MS: '10000' };
+    const p: PlatformEnv = { infra, topology, secrets: localSecrets(), demo: { instruments: 500, years: 10 }, extra: feed };
     log(`provisioning (${topology}), topics, migrations, demo data`);
     await prepare(p, log);
     APPS.forEach((app, i) => {

@@ -23,6 +23,7 @@ export const ROUTES: Record<string, Upstream> = {
   screens: 'strategy',
   strategies: 'strategy',
   backtests: 'strategy',
+  quotes: 'strategy',
   nocode: 'nocode',
   orders: 'trading',
   executions: 'trading',
@@ -36,6 +37,11 @@ export const ROUTES: Record<string, Upstream> = {
   notifications: 'notification',
 };
 
+/** Paths under an area that another service owns (the longer prefix wins): strategy runs the market feed, trading the clock. */
+export const SUB_ROUTES: Record<string, Upstream> = {
+  'market/feed': 'strategy',
+};
+
 /** APIs every service serves for itself at `<prefix>/<service>` (the platform's admin API); also passed through unchanged. */
 export const PER_SERVICE_PREFIXES = ['/api/v1/admin/dead-letters'];
 
@@ -43,6 +49,7 @@ export const PER_SERVICE_PREFIXES = ['/api/v1/admin/dead-letters'];
 export function routePrefixes(): { prefix: string; service: Upstream }[] {
   const services = Object.keys(UPSTREAM_PORTS) as Upstream[];
   return [
+    ...Object.entries(SUB_ROUTES).map(([path, service]) => ({ prefix: `/api/v1/${path}`, service })),
     ...Object.entries(ROUTES).map(([area, service]) => ({ prefix: `/api/v1/${area}`, service })),
     ...PER_SERVICE_PREFIXES.flatMap((p) => services.map((service) => ({ prefix: `${p}/${service}`, service }))),
   ];
@@ -54,6 +61,7 @@ export function upstreamOf(path: string): Upstream | undefined {
     const own = path.startsWith(`${p}/`) ? /^[^/?#]+/.exec(path.slice(p.length + 1))?.[0] : undefined;
     if (own !== undefined) return Object.hasOwn(UPSTREAM_PORTS, own) ? (own as Upstream) : undefined;
   }
+  for (const [sub, service] of Object.entries(SUB_ROUTES)) if (new RegExp(`^/api/v1/${sub}(?:[/?#]|$)`).test(path)) return service;
   const match = /^\/api\/v1\/([^/?#]+)/.exec(path);
   return match && Object.hasOwn(ROUTES, match[1]!) ? ROUTES[match[1]!] : undefined;
 }

@@ -126,6 +126,27 @@ export const LedgerRepository = {
     return rows.length > 0;
   },
 
+  /** What a monthly statement needs: the cash before `from`, the activities in [from, until), and the shares held at `until`. */
+  async month(em: EntityManager, userId: string, from: Date, until: Date) {
+    const [opening] = await em.execute<{ cash_after: string }[]>(
+      `select "cash_after" from "trading_data"."activity" where "user_id" = ? and "at" < ? order by "at" desc, "id" desc limit 1`,
+      [userId, from.toISOString()],
+    );
+    const activities = await em.execute<ActivityRow[]>(`select * from "trading_data"."activity" where "user_id" = ? and "at" >= ? and "at" < ? order by "at", "id"`, [
+      userId,
+      from.toISOString(),
+      until.toISOString(),
+    ]);
+    const positions = await em.execute<{ symbol: string; quantity: string }[]>(
+      `select "symbol", "quantity" from (
+         select distinct on ("symbol") "symbol", "quantity_after" as "quantity" from "trading_data"."activity"
+         where "user_id" = ? and "type" = 'fill' and "at" < ? order by "symbol", "at" desc, "id" desc
+       ) last where "quantity" > 0 order by "symbol"`,
+      [userId, until.toISOString()],
+    );
+    return { openingCash: opening?.cash_after ?? '0', activities, positions };
+  },
+
   async activities(em: EntityManager, userId: string, q: { type?: string; after?: string; until?: string; cursor?: string; limit: number }): Promise<ActivityRow[]> {
     const where = ['"user_id" = ?'];
     const params: unknown[] = [userId];

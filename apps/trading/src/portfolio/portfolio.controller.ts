@@ -1,8 +1,9 @@
-import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiParam, ApiResponse } from '@nestjs/swagger';
 import { CurrentUser, type Principal } from '@alphintra/platform-auth';
-import { ApiDoc, pageQuery, ZodPipe, type PageQuery } from '@alphintra/platform-http';
+import { ApiDoc, ApiProblems, pageQuery, ZodPipe, type PageQuery } from '@alphintra/platform-http';
 import { activityPageResponse, depositResponse, executionPageResponse, portfolioResponse } from './dto/portfolio.responses';
-import { activitiesQuery, depositBody, type ActivitiesQuery, type DepositBody } from './dto/portfolio.dto';
+import { activitiesQuery, depositBody, statementParams, type ActivitiesQuery, type DepositBody } from './dto/portfolio.dto';
 import { PortfolioService } from './portfolio.service';
 
 @Controller('api/v1')
@@ -42,6 +43,16 @@ export class PortfolioController {
   @ApiDoc({ query: activitiesQuery, status: 200, response: activityPageResponse })
   activities(@CurrentUser() user: Principal, @Query(new ZodPipe(activitiesQuery)) q: ActivitiesQuery) {
     return this.portfolio.activities(user.userId, q);
+  }
+
+  /** A month's statement: opening cash, every activity, the positions at the month's end, closing cash. */
+  @Get('account/statements/:month.csv')
+  @Header('content-type', 'text/csv; charset=utf-8')
+  @ApiParam({ name: 'month', required: true, schema: { type: 'string', pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$' }, description: 'yyyy-mm (UTC)' })
+  @ApiResponse({ status: 200, description: 'The statement as CSV', content: { 'text/csv': { schema: { type: 'string' } } } })
+  @ApiProblems(400, 414)
+  statement(@CurrentUser() user: Principal, @Param(new ZodPipe(statementParams)) p: { month: string }) {
+    return this.portfolio.statement(user.userId, p.month);
   }
 
   /** The caller's fills, newest first. */

@@ -8,6 +8,7 @@ import { LedgerService } from '../ledger/ledger.service';
 import type { ActivitiesQuery } from './dto/portfolio.dto';
 import { PositionNotFoundError, WithdrawalBeyondFreeCashError } from './portfolio.errors';
 import { valuation } from './position-math';
+import { statementCsv } from './statement';
 
 interface PositionRow {
   symbol: string;
@@ -132,6 +133,14 @@ export class PortfolioService {
       const { cash, reservedCash } = held.account;
       return { id: activityIds[0]!, amount: wire(amount), at: at.toISOString(), cash: wire(cash), buyingPower: wire(cash.minus(reservedCash)) };
     });
+  }
+
+  /** The month's statement (`yyyy-mm`, UTC) as CSV. */
+  async statement(userId: string, month: string) {
+    const from = new Date(`${month}-01T00:00:00Z`);
+    const until = new Date(from);
+    until.setUTCMonth(until.getUTCMonth() + 1);
+    return statementCsv({ month, ...(await LedgerRepository.month(this.em, userId, from, until)) });
   }
 
   /** The ledger, newest first: every movement of cash or shares with the cash (and position) after it. */

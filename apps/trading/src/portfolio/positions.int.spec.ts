@@ -125,4 +125,27 @@ describe('positions, closing them, cancelling every order, and the account', () 
     expect((await place(u, { side: 'buy', type: 'limit', quantity: '1', limitPrice: '90' })).status).toBe(202);
     expect((await f.api('GET', '/api/v1/account', { as: u })).body).toMatchObject({ status: 'active', haltReason: null });
   });
+
+  it('writes a month’s statement as CSV that adds up to the ledger', async () => {
+    const u = await holder();
+    await f.api('POST', '/api/v1/account/withdrawals', { as: u, body: { amount: '500' } });
+    const month = new Date().toISOString().slice(0, 7);
+    const r = await fetch(`${f.svc.url}/api/v1/account/statements/${month}.csv`, { headers: { authorization: f.bearer(u) } });
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toMatch(/^text\/csv/);
+    const rows = (await r.text()).trim().split('\r\n').map((l) => l.split(','));
+    expect(rows[0]).toEqual(['record', 'at', 'type', 'symbol', 'side', 'quantity', 'price', 'amount', 'balance_after', 'order_id', 'execution_id']);
+    expect(rows.map((c) => [c[0], c[2], c[3], c[5], c[7], c[8]])).toEqual([
+      ['record', 'type', 'symbol', 'quantity', 'amount', 'balance_after'],
+      ['opening_cash', '', '', '', '', '0'],
+      ['activity', 'deposit', '', '', '10000', '10000'],
+      ['activity', 'fill', 'AAPL', '10', '-1000', '9000'],
+      ['activity', 'withdrawal', '', '', '-500', '8500'],
+      ['position', '', 'AAPL', '10', '', ''],
+      ['closing_cash', '', '', '', '', '8500'],
+    ]);
+    const empty = await fetch(`${f.svc.url}/api/v1/account/statements/2025-01.csv`, { headers: { authorization: f.bearer(u) } });
+    expect((await empty.text()).trim().split('\r\n').map((l) => l.split(',')[0])).toEqual(['record', 'opening_cash', 'closing_cash']);
+    expect((await fetch(`${f.svc.url}/api/v1/account/statements/2025-13.csv`, { headers: { authorization: f.bearer(u) } })).status).toBe(400);
+  });
 });

@@ -18,3 +18,5 @@ export const closePositionQuery = z
   })
   .refine((q) => !(q.quantity && q.percentage), { message: 'give quantity or percentage, not both', path: ['percentage'] });
 export type ClosePositionQuery = z.infer<typeof closePositionQuery>;
+
+export const statementParams = z.strictObject({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be yyyy-mm') });
