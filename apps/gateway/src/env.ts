@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authEnv, type AuthEnv } from '@alphintra/platform-auth';
 import { httpTimeoutsEnv, httpTimeoutsFrom, type HttpTimeouts } from '@alphintra/platform-http';
-import { loadEnv as parse, logLevel, port } from '@alphintra/platform-config';
+import { kafkaBrokers, loadEnv as parse, logLevel, port } from '@alphintra/platform-config';
 import { UPSTREAM_PORTS, type Upstream } from './routing/routes';
 
 const upstreamVars = Object.fromEntries(
@@ -32,6 +32,17 @@ const schema = z.object({
   GATEWAY_CORS_ORIGINS: origins,
   GATEWAY_UPSTREAM_TIMEOUT_MS: count(1, 30_000),
   GATEWAY_TRUSTED_PROXY_HOPS: count(0, 0),
+  // The stream (ADR 0027) reads Kafka; without brokers the gateway serves HTTP only.
+  KAFKA_BROKERS: kafkaBrokers.optional(),
+  KAFKA_TOPIC_PREFIX: z.string().default(''),
+  GATEWAY_STREAM_MAX_CONNECTIONS: count(1, 10_000),
+  GATEWAY_STREAM_MAX_CONNECTIONS_PER_USER: count(1, 5),
+  GATEWAY_STREAM_MAX_SYMBOLS_PER_USER: count(1, 200),
+  GATEWAY_STREAM_AUTH_TIMEOUT_MS: count(100, 5_000),
+  GATEWAY_STREAM_HEARTBEAT_MS: count(100, 30_000),
+  GATEWAY_STREAM_MAX_BUFFERED_BYTES: count(1_024, 1_048_576),
+  GATEWAY_STREAM_RESUME_PER_USER: count(1, 200),
+  GATEWAY_STREAM_RESUME_TOTAL: count(1, 100_000),
 });
 
 export interface GatewayEnv {
@@ -50,6 +61,23 @@ export interface GatewayEnv {
   corsOrigins: string[];
   /** A service that has not started answering by then is reported as a 504. */
   upstreamTimeoutMs: number;
+  stream: StreamEnv;
+}
+
+export interface StreamEnv {
+  /** Unset: `/api/v1/stream` is not served. */
+  kafkaBrokers?: string[];
+  topicPrefix: string;
+  maxConnections: number;
+  maxConnectionsPerUser: number;
+  maxSymbolsPerUser: number;
+  authTimeoutMs: number;
+  heartbeatMs: number;
+  /** Bytes waiting for one client beyond which it is dropped as a slow consumer. */
+  maxBufferedBytes: number;
+  /** Order updates held per user for a resume, and over all users (each about 0.5 KB). */
+  resumePerUser: number;
+  resumeTotal: number;
 }
 
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): GatewayEnv {
@@ -79,5 +107,17 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): GatewayEnv {
     timeouts: httpTimeoutsFrom(e),
     corsOrigins: e.GATEWAY_CORS_ORIGINS,
     upstreamTimeoutMs: e.GATEWAY_UPSTREAM_TIMEOUT_MS,
+    stream: {
+      kafkaBrokers: e.KAFKA_BROKERS,
+      topicPrefix: e.KAFKA_TOPIC_PREFIX,
+      maxConnections: e.GATEWAY_STREAM_MAX_CONNECTIONS,
+      maxConnectionsPerUser: e.GATEWAY_STREAM_MAX_CONNECTIONS_PER_USER,
+      maxSymbolsPerUser: e.GATEWAY_STREAM_MAX_SYMBOLS_PER_USER,
+      authTimeoutMs: e.GATEWAY_STREAM_AUTH_TIMEOUT_MS,
+      heartbeatMs: e.GATEWAY_STREAM_HEARTBEAT_MS,
+      maxBufferedBytes: e.GATEWAY_STREAM_MAX_BUFFERED_BYTES,
+      resumePerUser: e.GATEWAY_STREAM_RESUME_PER_USER,
+      resumeTotal: Math.max(e.GATEWAY_STREAM_RESUME_TOTAL, e.GATEWAY_STREAM_RESUME_PER_USER),
+    },
   };
 }

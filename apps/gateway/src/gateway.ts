@@ -8,6 +8,7 @@ import { registerCors } from './routing/cors';
 import { registerRoutes } from './routing/proxy';
 import { startupWarning } from './routing/trusted-proxies';
 import { VerifiedTokens } from './routing/verified-tokens';
+import { registerStream } from './stream/stream';
 
 export function createGateway(env: GatewayEnv, logger: Logger = createLogger('gateway', env.LOG_LEVEL)) {
   const proxyWarning = startupWarning(env.trustedProxyHops);
@@ -25,6 +26,7 @@ export function createGateway(env: GatewayEnv, logger: Logger = createLogger('ga
     configure: async (app) => {
       await registerCors(app, env.corsOrigins);
       await registerRoutes(app, { env, verifier, revocations, logger });
+      await registerStream(app, { env, verifier, revocations, logger });
       revocations.start();
       app.getHttpAdapter().getInstance().addHook('onClose', async () => revocations.stop());
       serveApiDocs(app, env.upstreams);

@@ -10,7 +10,8 @@ export interface VerifiedTokensOptions {
 
 const MAX_CACHED_TOKEN_LENGTH = 4096;
 
-const expiryMsOf = (token: string): number => {
+/** The `exp` of a token already verified, in ms. */
+export const expiryMsOf = (token: string): number => {
   const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { exp: number };
   return claims.exp * 1000;
 };

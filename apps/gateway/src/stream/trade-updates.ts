@@ -1,0 +1,125 @@
+import {
+  OrderCancelled,
+  OrderCancelRequested,
+  OrderExpired,
+  OrderFilled,
+  OrderRejected,
+  OrderRouted,
+  OrderSubmitted,
+  PositionChanged,
+  type EventContract,
+  type EventData,
+} from '@alphintra/contracts';
+import { Dec, formatDecimal } from '@alphintra/money';
+import type { SubscribedEvent } from '@alphintra/platform-messaging';
+
+/** Alpaca's trade-update event names, which most trading clients already handle. */
+export type TradeEvent = 'pending_new' | 'new' | 'partial_fill' | 'fill' | 'pending_cancel' | 'canceled' | 'expired' | 'rejected';
+
+/** The order as far as the events this gateway has seen tell; fields of events it did not see are absent. */
+export interface OrderView {
+  id: string;
+  userId: string;
+  symbol: string;
+  status: string;
+  side?: string;
+  type?: string;
+  quantity?: string;
+  limitPrice?: string | null;
+  timeInForce?: string;
+  filledQuantity?: string;
+  avgFillPrice?: string;
+  rejectReasons?: string[];
+  submittedAt?: string;
+  updatedAt: string;
+}
+
+export interface TradeUpdate {
+  event: TradeEvent;
+  /** The CloudEvents id of the event behind this update: what `since` names on a resume. */
+  eventId: string;
+  at: string;
+  order: OrderView;
+  /** For `partial_fill`: the quantity this fill booked. */
+  fill?: { quantity: string };
+}
+
+const TERMINAL = new Set(['filled', 'canceled', 'expired', 'rejected']);
+
+/** The trading.order.* types and what each one is on the stream: its event name and the order status after it. */
+const ORDER_EVENTS = new Map<EventContract, { event: TradeEvent; status: string }>([
+  [OrderSubmitted, { event: 'pending_new', status: 'pending_risk' }],
+  [OrderRouted, { event: 'new', status: 'new' }],
+  [OrderRejected, { event: 'rejected', status: 'rejected' }],
+  [OrderFilled, { event: 'fill', status: 'filled' }],
+  [OrderCancelRequested, { event: 'pending_cancel', status: 'pending_cancel' }],
+  [OrderCancelled, { event: 'canceled', status: 'canceled' }],
+  [OrderExpired, { event: 'expired', status: 'expired' }],
+]);
+
+export const ORDER_CONTRACTS = [...ORDER_EVENTS.keys()];
+
+type AnyOrderData = Partial<EventData<typeof OrderSubmitted> & EventData<typeof OrderFilled> & EventData<typeof OrderRejected> & EventData<typeof OrderExpired>> & {
+  orderId: string;
+  userId: string;
+  symbol: string;
+};
+
+/**
+ * The last known state of recent orders, newest-touched last, at most `maxOrders` (the oldest are
+ * forgotten: an update of a forgotten order carries only what its own event says).
+ */
+export class OrderViews {
+  private readonly views = new Map<string, OrderView>();
+
+  constructor(private readonly maxOrders: number) {}
+
+  get size(): number {
+    return this.views.size;
+  }
+
+  /** The update a trading.order.* or trading.position.changed event makes, if it makes one. */
+  apply({ contract, event }: SubscribedEvent): TradeUpdate | undefined {
+    if (contract === PositionChanged) return this.positionFill(event.id, event.data as EventData<typeof PositionChanged>);
+    const mapped = ORDER_EVENTS.get(contract);
+    if (!mapped) return undefined;
+    const d = event.data as AnyOrderData;
+    const view = this.touch(d.orderId, () => ({ id: d.orderId, userId: d.userId, symbol: d.symbol, status: mapped.status, updatedAt: event.time }));
+    if (view.userId !== d.userId) return undefined; // an order id reused by another user: never show it to either
+    if (contract === OrderSubmitted || contract === OrderRouted) {
+      Object.assign(view, { side: d.side, type: d.type, quantity: d.quantity, limitPrice: d.limitPrice, timeInForce: d.timeInForce });
+      view.submittedAt ??= d.submittedAt;
+    }
+    // A late event never moves a finished order back (events of one order arrive in order, but a view can start late).
+    if (!TERMINAL.has(view.status) || TERMINAL.has(mapped.status)) view.status = mapped.status;
+    if (contract === OrderFilled) Object.assign(view, { filledQuantity: d.quantity, avgFillPrice: d.avgFillPrice, side: d.side });
+    if (contract === OrderCancelled || contract === OrderExpired) view.filledQuantity = d.filledQuantity;
+    if (contract === OrderRejected) view.rejectReasons = d.reasons;
+    view.updatedAt = event.time;
+    return { event: mapped.event, eventId: event.id, at: event.time, order: { ...view } };
+  }
+
+  /**
+   * Trading publishes no order event for a partial fill, only the position it changed (with the
+   * order and the fill's quantity). A fill that leaves the order open is a `partial_fill`; the last
+   * one is told by trading.order.filled. Without the order's quantity nothing can be told.
+   */
+  private positionFill(eventId: string, d: EventData<typeof PositionChanged>): TradeUpdate | undefined {
+    if (!d.orderId || !d.fillQuantity) return undefined;
+    const view = this.views.get(d.orderId);
+    if (!view || view.userId !== d.userId || view.quantity === undefined || TERMINAL.has(view.status)) return undefined;
+    const filled = new Dec(view.filledQuantity ?? '0').plus(d.fillQuantity);
+    if (filled.gte(view.quantity)) return undefined;
+    this.touch(view.id, () => view);
+    Object.assign(view, { filledQuantity: formatDecimal(filled), status: 'partially_filled', updatedAt: d.changedAt });
+    return { event: 'partial_fill', eventId, at: d.changedAt, order: { ...view }, fill: { quantity: d.fillQuantity } };
+  }
+
+  private touch(id: string, create: () => OrderView): OrderView {
+    const view = this.views.get(id) ?? create();
+    this.views.delete(id);
+    this.views.set(id, view);
+    if (this.views.size > this.maxOrders) this.views.delete(this.views.keys().next().value!);
+    return view;
+  }
+}
