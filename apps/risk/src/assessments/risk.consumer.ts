@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BlacklistAdded, BlacklistRemoved, OrderCancelled, OrderExpired, OrderFilled, OrderRejected, OrderSubmitted, PositionChanged, PriceUpdated, QuoteUpdated } from '@alphintra/contracts';
+import { BlacklistAdded, BlacklistRemoved, OrderCancelled, OrderExpired, OrderFilled, OrderRejected, OrderSubmitted, PositionChanged, PriceUpdated } from '@alphintra/contracts';
 import type { EventHandlerSource } from '@alphintra/platform-http';
 import { onEvent } from '@alphintra/platform-messaging';
 import { LossMonitor } from '../accounts/loss-monitor.service';
@@ -26,8 +26,8 @@ export class RiskConsumer implements EventHandlerSource {
         await this.models.position(em, e.data);
         await this.monitor.positionChanged(em, e.data.userId, new Date(e.data.changedAt));
       }),
+      // Last prices at most once a second per symbol (ADR 0024); quotes are too many for an inbox transaction each.
       onEvent(PriceUpdated, (e, em) => this.monitor.price(em, e.data.symbol, e.data.price, new Date(e.data.at))),
-      onEvent(QuoteUpdated, (e, em) => this.monitor.price(em, e.data.symbol, e.data.last, new Date(e.data.at))),
       onEvent(BlacklistAdded, (e, em) => this.models.blacklist(em, e.data.symbol, e.data, new Date(e.time))),
       onEvent(BlacklistRemoved, (e, em) => this.models.blacklist(em, e.data.symbol, null, new Date(e.time))),
     ];

@@ -14,7 +14,7 @@ export const orderResponse = z.object({
   avgFillPrice: wire.decimal().nullable(),
   status: z.enum(ORDER_STATUSES),
   rejectReason: z.string().nullable(),
-  /** When a DAY order expires (the session close; 20:00 UTC until the exchange calendar exists); null for GTC. */
+  /** When a DAY order expires: the XNYS close of its session; null for GTC. */
   expiresAt: wire.timestamp().nullable(),
   createdAt: wire.timestamp(),
   updatedAt: wire.timestamp(),
