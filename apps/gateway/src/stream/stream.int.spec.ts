@@ -149,7 +149,7 @@ describe('gateway: /api/v1/stream over real Kafka', () => {
       const updates = a.of('trade_update') as { event: string; eventId: string; order: Record<string, unknown>; fill?: object }[];
       expect(updates.map((u) => [u.event, u.order.status, u.order.filledQuantity])).toEqual([
         ['pending_new', 'pending_risk', undefined],
-        ['new', 'new', undefined],
+        ['new', 'routed', undefined],
         ['partial_fill', 'partially_filled', '4'],
         ['fill', 'filled', '10'],
       ]);

@@ -13,6 +13,12 @@ new Gauge({
   },
 });
 
+const subscribed = new Gauge({
+  name: 'gateway_stream_subscribed',
+  help: '1 once the stream reads its Kafka topics (events reach sockets from then on), 0 before and after',
+  registers: [metricsRegistry],
+});
+
 const closed = new Counter({
   name: 'gateway_stream_closed_total',
   help: 'WebSocket stream connections ended, by cause (slow_consumer, unauthorized, too_many_*, dead, client_closed, ...)',
@@ -27,3 +33,5 @@ export function countConnections(count: () => number): () => void {
 }
 
 export const countClosed = (cause: CloseCause): void => closed.inc({ cause });
+
+export const markSubscribed = (up: boolean): void => subscribed.set(up ? 1 : 0);

@@ -9,6 +9,7 @@ import type { TokenVerifier } from '../routing/authenticate.hook';
 import { StreamFeed, STREAM_CONTRACTS } from './stream-feed';
 import { StreamSessions } from './stream-sessions';
 import { StreamHub } from './stream.hub';
+import { markSubscribed } from './stream.metrics';
 import { OrderViews } from './trade-updates';
 import { UpdateJournal } from './update-journal';
 
@@ -59,6 +60,7 @@ export async function registerStream(app: NestFastifyApplication, { env, verifie
   const start = async (attempt = 1): Promise<void> => {
     try {
       await subscriber.start();
+      markSubscribed(!stopped);
       log.info({ topics: subscriber.topics }, 'stream subscribed');
     } catch (err) {
       if (stopped) return;
@@ -73,6 +75,7 @@ export async function registerStream(app: NestFastifyApplication, { env, verifie
     instance.get(STREAM_PATH, { websocket: true }, (socket) => sessions.accept(socket));
     instance.addHook('onClose', async () => {
       stopped = true;
+      markSubscribed(false);
       await subscriber.stop();
     });
   });

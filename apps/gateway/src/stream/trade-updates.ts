@@ -44,16 +44,17 @@ export interface TradeUpdate {
   fill?: { quantity: string };
 }
 
-const TERMINAL = new Set(['filled', 'canceled', 'expired', 'rejected']);
+/** trading's order statuses (GET /orders), so a client can put an update beside what it read there. */
+const TERMINAL = new Set(['filled', 'cancelled', 'expired', 'rejected']);
 
 /** The trading.order.* types and what each one is on the stream: its event name and the order status after it. */
 const ORDER_EVENTS = new Map<EventContract, { event: TradeEvent; status: string }>([
   [OrderSubmitted, { event: 'pending_new', status: 'pending_risk' }],
-  [OrderRouted, { event: 'new', status: 'new' }],
+  [OrderRouted, { event: 'new', status: 'routed' }],
   [OrderRejected, { event: 'rejected', status: 'rejected' }],
   [OrderFilled, { event: 'fill', status: 'filled' }],
-  [OrderCancelRequested, { event: 'pending_cancel', status: 'pending_cancel' }],
-  [OrderCancelled, { event: 'canceled', status: 'canceled' }],
+  [OrderCancelRequested, { event: 'pending_cancel', status: 'cancel_requested' }],
+  [OrderCancelled, { event: 'canceled', status: 'cancelled' }],
   [OrderExpired, { event: 'expired', status: 'expired' }],
 ]);
 
