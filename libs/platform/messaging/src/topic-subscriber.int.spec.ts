@@ -32,7 +32,7 @@ describe('TopicSubscriber: every message to every instance', () => {
       await Promise.all(subscribers.map((s) => s.start()));
       await send('BAD', '{not json', { ce_specversion: '1.0' });
       const bad = newEvent(QuoteUpdated, '/alphintra/test', 'BAD', quote('BAD', '1'));
-      await send('BAD', JSON.stringify({ ...bad.data, bid: 'cheap' }), toHeaders(bad));
+      await send('BAD', JSON.stringify({ ...(bad.data as object), bid: 'cheap' }), toHeaders(bad));
       for (const s of ['AAA', 'BBB', 'CCC', 'DDD', 'EEE', 'FFF']) await sendQuote(s, '2');
       const done = () => seen.every((into) => into.length >= 6) && subscribers.every((s) => s.stats.malformed >= 2);
       for (const end = Date.now() + 30_000; !done() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 100));
