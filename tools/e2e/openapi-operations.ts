@@ -19,7 +19,7 @@ export interface Operation {
   operation: ApiOperation;
   /** Reachable without an access token (`security: []`). */
   public: boolean;
-  /** Needs a role beyond trader: it names the roles (`x-roles`, from `@Roles`) or documents a 403. */
+  /** Needs a role beyond trader: it names the roles (`x-roles`, from `@Roles`). (A 403 alone may be about the resource, e.g. a halt the owner may not lift.) */
   privileged: boolean;
   /** Answers an endless text/event-stream. */
   streams: boolean;
@@ -43,7 +43,7 @@ export function operationsOf(doc: ApiDocument): Operation[] {
         path,
         operation,
         public: Array.isArray(operation.security) && operation.security.length === 0,
-        privileged: (operation['x-roles'] ?? []).length > 0 || '403' in operation.responses,
+        privileged: (operation['x-roles'] ?? []).length > 0,
         streams: Object.values(operation.responses).some((r) => Object.keys(r.content ?? {}).includes('text/event-stream')),
         pathParams: (operation.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name),
       })),

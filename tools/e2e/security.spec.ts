@@ -29,9 +29,22 @@ const OWNED: Record<string, string> = {
   '/api/v1/nocode/workflows/{id}/run': 'workflow',
   '/api/v1/nocode/workflows/{id}/executions': 'workflow',
   '/api/v1/notifications/{id}/read': 'notification',
+  '/api/v1/nocode/executions/{id}': 'execution',
+  '/api/v1/risk/accounts/{userId}': 'account',
+  '/api/v1/risk/accounts/{userId}/halt': 'account',
+  '/api/v1/risk/accounts/{userId}/resume': 'account',
 };
 /** Path ids that name shared market data, the same for everyone. */
-const SHARED = new Set(['/api/v1/instruments/{symbol}', '/api/v1/instruments/{symbol}/bars', '/api/v1/blacklist/{symbol}', '/api/v1/screeners/{id}', '/api/v1/screeners/{id}/run']);
+const SHARED = new Set([
+  '/api/v1/instruments/{symbol}',
+  '/api/v1/instruments/{symbol}/bars',
+  '/api/v1/instruments/{symbol}/quote',
+  '/api/v1/blacklist/{symbol}',
+  '/api/v1/screeners/{id}',
+  '/api/v1/screeners/{id}/run',
+]);
+/** Path ids that name something inside the caller's own account (a position by its symbol): another user's cannot be named, and one the caller lacks is 404. */
+const CALLERS_OWN = new Set(['/api/v1/positions/{symbol}']);
 
 describe('the security matrix through the gateway', () => {
   let platform: E2ePlatform;
@@ -65,7 +78,8 @@ describe('the security matrix through the gateway', () => {
     gw = platform.url;
     const password = 'security password 123';
     for (const who of ['a', 'b', 'c'] as const) {
-      await call(gw, 'POST', '/api/v1/auth/register', { body: { email: `${who}@security.e2e.test`, password } });
+      const registered = await call(gw, 'POST', '/api/v1/auth/register', { body: { email: `${who}@security.e2e.test`, password } });
+      if (who === 'a') owned.account = String(registered.body.userId);
       token[who] = String((await call(gw, 'POST', '/api/v1/auth/login', { body: { email: `${who}@security.e2e.test`, password } })).body.accessToken);
     }
     const doc = await eventually('the merged OpenAPI document of every service', async () => {
@@ -122,7 +136,11 @@ describe('the security matrix through the gateway', () => {
       return items[0] ? String(items[0].id) : undefined;
     });
 
+    owned.execution = String((await created('workflow run', 'POST', `/api/v1/nocode/workflows/${owned.workflow}/run`, window, 202)).executionId);
+
     bodies['POST /api/v1/users/me/watchlists/{id}/items'] = { symbol };
+    bodies['POST /api/v1/risk/accounts/{userId}/halt'] = { reason: 'B tries', mode: 'halted', cancelOpenOrders: false, flatten: false };
+    bodies['POST /api/v1/risk/accounts/{userId}/resume'] = { reason: 'B tries' };
     bodies['PUT /api/v1/nocode/workflows/{id}'] = { graph: workflow.graph };
     bodies['POST /api/v1/nocode/workflows/{id}/run'] = window;
   }, 300_000);
@@ -139,12 +157,13 @@ describe('the security matrix through the gateway', () => {
 
   it("answers 404 to every operation on another user's resources, and lists none of them", async () => {
     const withIds = ops.filter((o) => !o.privileged && o.pathParams.length > 0);
-    const unclassified = withIds.filter((o) => !OWNED[o.path] && !SHARED.has(o.path)).map((o) => `${o.method} ${o.path}`);
+    const unclassified = withIds.filter((o) => !OWNED[o.path] && !SHARED.has(o.path) && !CALLERS_OWN.has(o.path)).map((o) => `${o.method} ${o.path}`);
     expect(unclassified).toEqual([]);
     const checked: string[] = [];
     for (const op of withIds.filter((o) => OWNED[o.path])) {
       const body = bodies[`${op.method.toUpperCase()} ${op.path}`];
-      const r = await send(op.method.toUpperCase(), fill(op, { id: owned[OWNED[op.path]!]! }), {
+      const id = owned[OWNED[op.path]!]!;
+      const r = await send(op.method.toUpperCase(), fill(op, { id, userId: id }), {
         token: token.b,
         ...(body !== undefined || ['post', 'put', 'patch'].includes(op.method) ? { body: JSON.stringify(body ?? {}), headers: { 'content-type': 'application/json' } } : {}),
       });
@@ -152,6 +171,7 @@ describe('the security matrix through the gateway', () => {
       checked.push(OWNED[op.path]!);
     }
     expect(new Set(checked)).toEqual(new Set(Object.keys(owned)));
+    for (const op of withIds.filter((o) => CALLERS_OWN.has(o.path))) await expectProblem(await send(op.method.toUpperCase(), fill(op), { token: token.b }), 404, `B: ${op.method} ${op.path}`);
 
     // B's lists, and the lookups by order id, hold nothing of A's.
     const lists = ops.filter((o) => o.method === 'get' && !o.privileged && !o.streams && o.pathParams.length === 0);

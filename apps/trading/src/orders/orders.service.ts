@@ -11,6 +11,7 @@ import { wire } from '../common/decimal';
 import type { TradingEnv } from '../env';
 import type { OrderBody, OrdersQuery } from './dto/orders.dto';
 import { LedgerService } from '../ledger/ledger.service';
+import { PositionNotFoundError } from '../portfolio/portfolio.errors';
 import { dayOrderExpiry } from './day-session';
 import { decidePlacement } from './order.decide';
 import { historyOf, orderFacts, orderRow, orderView, type OrderRow } from './order-row';
@@ -240,7 +241,7 @@ export class OrdersService {
       `select ("quantity" - "reserved")::text as "free" from "trading_data"."position" where "user_id" = ? and "symbol" = ? and "quantity" > 0`,
       [userId, symbol],
     );
-    if (!p) throw new NothingToCloseError(symbol);
+    if (!p) throw new PositionNotFoundError(symbol);
     const free = parseDecimal(p.free);
     const quantity = part.quantity ? parseDecimal(part.quantity) : part.percentage ? free.times(part.percentage).div(100).toDecimalPlaces(8, Dec.ROUND_DOWN) : free;
     if (!quantity.gt(0)) throw new NothingToCloseError(symbol);
@@ -256,7 +257,7 @@ export class OrdersService {
         out.push({ symbol, status: 202, order: await this.closePosition(userId, symbol, {}) });
       } catch (e) {
         if (!(e instanceof DomainError)) throw e;
-        out.push({ symbol, status: 422, code: e.code });
+        out.push({ symbol, status: e.kind === 'not_found' ? 404 : 422, code: e.code });
       }
     }
     return out;

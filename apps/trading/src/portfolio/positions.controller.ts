@@ -39,7 +39,7 @@ export class PositionsController {
   /** A market sell of the free shares: all, `quantity` of them or a `percentage`. */
   @Delete('positions/:symbol')
   @HttpCode(202)
-  @ApiDoc({ params: symbolParams, query: closePositionQuery, status: 202, response: orderResponse, problems: [422] })
+  @ApiDoc({ params: symbolParams, query: closePositionQuery, status: 202, response: orderResponse, problems: [404, 422] })
   close(@CurrentUser() user: Principal, @Param(new ZodPipe(symbolParams)) p: { symbol: string }, @Query(new ZodPipe(closePositionQuery)) q: ClosePositionQuery) {
     return this.orders.closePosition(user.userId, p.symbol, q);
   }

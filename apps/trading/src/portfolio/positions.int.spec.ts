@@ -77,6 +77,7 @@ describe('positions, closing them, cancelling every order, and the account', () 
     expect((await f.api('GET', '/api/v1/positions/AAPL', { as: u })).body).toMatchObject({ quantity: '10', availableQuantity: '0' });
     expect((await f.api('DELETE', '/api/v1/positions', { as: u })).body).toEqual([]);
     expect((await f.api('DELETE', '/api/v1/positions/AAPL?quantity=1&percentage=5', { as: u })).status).toBe(400);
+    expect((await f.api('DELETE', '/api/v1/positions/AAPL', { as: randomUUID() })).body.code).toBe('POSITION.NOT_FOUND'); // 404: holds none
   });
 
   it('cancels every open order at once: pending ones at once, routed ones through the venue', async () => {
