@@ -68,6 +68,8 @@ export class OutboxRelay {
   private lastShardCheck = 0;
   private lastPurge = 0;
   private lastMeasure = 0;
+  private failingSince?: number;
+  private lastFailureLog = 0;
   published = 0;
 
   constructor(private readonly o: OutboxRelayOptions) {}
@@ -116,9 +118,17 @@ export class OutboxRelay {
         await this.maintain(client);
         this.notified = false;
         const sent = this.owned.size ? await this.drainOnce(client, batchSize) : 0;
+        if (this.failingSince) this.o.logger.info({ schema: this.o.schema, seconds: Math.round((Date.now() - this.failingSince) / 1000) }, 'outbox relay works again');
+        this.failingSince = undefined;
         if (sent < batchSize) await this.idle();
       } catch (err) {
-        if (this.running) this.o.logger.error({ err, schema: this.o.schema }, 'outbox relay cycle failed; reconnecting');
+        // an outage of its database fails every cycle: one error line, then one a minute
+        const now = Date.now();
+        if (this.running && (!this.failingSince || now - this.lastFailureLog >= 60_000)) {
+          this.o.logger.error({ err, schema: this.o.schema, failingForSeconds: this.failingSince ? Math.round((now - this.failingSince) / 1000) : 0 }, 'outbox relay cycle failed; reconnecting');
+          this.lastFailureLog = now;
+        }
+        this.failingSince ??= now;
         await this.closeClient();
         this.notified = false;
         await this.idle();
