@@ -12,6 +12,11 @@ export interface E2ePlatform {
   crash(app: AppName): Promise<void>;
   /** Restarts Kafka (only with a Kafka of its own). */
   restartKafka(): Promise<void>;
+  /** Stops Kafka until startKafka (only with a Kafka of its own): an outage. */
+  stopKafka(): Promise<void>;
+  startKafka(): Promise<void>;
+  /** Each app's own port (its /metrics and /health/ready). */
+  ports: Record<AppName, number>;
   /** The cluster (admin connection) and the installation's secrets, for ops commands. */
   postgres: PostgresServer;
   secrets: LocalSecrets;
@@ -26,7 +31,14 @@ export interface E2ePlatform {
  * Some of the apps as real processes from the build, on a PostgreSQL cluster of their own and
  * the run's Kafka, with a small demo data set; `url` is the gateway.
  */
-export async function startE2ePlatform(name: string, pgPort: number, firstPort: number, apps: AppName[], o: { ownKafkaPort?: number; env?: Record<string, string>; topology?: Topology } = {}): Promise<E2ePlatform> {
+export async function startE2ePlatform(
+  name: string,
+  pgPort: number,
+  firstPort: number,
+  apps: AppName[],
+  /** `appEnv`: variables for one app's process only, over everything else (not for provisioning or migrations) */
+  o: { ownKafkaPort?: number; env?: Record<string, string>; topology?: Topology; appEnv?: Partial<Record<AppName, Record<string, string>>> } = {},
+): Promise<E2ePlatform> {
   // `ALPHINTRA_E2E_PORTS=<pgPort>,<firstPort>` moves a spec off its ports (two checkouts on one machine; then one spec at a time)
   const moved = process.env.ALPHINTRA_E2E_PORTS?.split(',').map(Number);
   if (moved?.length === 2) [pgPort, firstPort] = moved as [number, number];
@@ -61,7 +73,7 @@ export async function startE2ePlatform(name: string, pgPort: number, firstPort: 
     if (t.length > 40) t.shift();
   };
   const start = (a: AppName) =>
-    children.set(a, startApp(a, envOf(a, p), apps.indexOf(a), (l) => void (process.env.E2E_LOGS && process.stdout.write(l)), (l) => (logOf(a).write(l), keep(a, l))));
+    children.set(a, startApp(a, { ...envOf(a, p), ...o.appEnv?.[a] }, apps.indexOf(a), (l) => void (process.env.E2E_LOGS && process.stdout.write(l)), (l) => (logOf(a).write(l), keep(a, l))));
   const ready = async (a: AppName, timeoutMs = 90_000) => {
     try {
       await waitReady(`http://127.0.0.1:${ports[a]}/health/ready`, timeoutMs);
@@ -107,6 +119,16 @@ export async function startE2ePlatform(name: string, pgPort: number, firstPort: 
       if (!kafka) throw new Error('this platform shares the run\'s Kafka; pass ownKafkaPort to restart one');
       await kafka.restart();
     },
+    stopKafka: async () => {
+      if (!kafka) throw new Error('this platform shares the run\'s Kafka; pass ownKafkaPort to stop one');
+      await kafka.stop();
+    },
+    // restart() of a stopped broker only launches it again, with its data
+    startKafka: async () => {
+      if (!kafka) throw new Error('this platform shares the run\'s Kafka; pass ownKafkaPort to start one');
+      await kafka.restart();
+    },
+    ports,
     postgres: pg,
     secrets,
     stopApps,
