@@ -75,6 +75,22 @@ describe('runBacktest', () => {
     expect(r.equityCurve[2]!.equity).toBe('999.015508');
   });
 
+  it('writes the same equity text whether it sums in integers (whole shares) or in Dec (a fractional quantity)', () => {
+    // Cash with more than 8 places: slippage 0.25 bps, commission 0.37 bps. Buy at 12 · 1.000025 = 12.0003.
+    const fine = { initialCapital: '1000', commissionBps: '0.37', slippageBps: '0.25' };
+    const curveFor = (quantity: string) => runBacktest(spec({ kind: 'fixed_quantity', quantity }), [bars()], fine).equityCurve.map((p) => p.equity);
+    const expected = (quantity: string) => {
+      const q = new Dec(quantity);
+      const notional = new Dec('12.0003').mul(q);
+      const cash = new Dec(1000).minus(notional).minus(notional.mul('0.000037'));
+      return [12, 13, 9].map((close) => formatDecimal(cash.plus(q.mul(close)), 8)); // closes of 01-03 … 01-05
+    };
+    // 41 shares: cash 1000 − 492.0123 − 0.0182044551 = 507.9694955449; + 41 · 12 → 999.9694955449 → 999.96949554
+    expect(curveFor('41').slice(2, 5)).toEqual(expected('41'));
+    expect(curveFor('41')[2]).toBe('999.96949554');
+    expect(curveFor('2.5').slice(2, 5)).toEqual(expected('2.5'));
+  });
+
   it('skips a fixed-quantity entry cash cannot cover', () => {
     const r = runBacktest(spec({ kind: 'fixed_quantity', quantity: '1000' }), [bars()], params);
     expect(r.trades).toEqual([]);

@@ -1,5 +1,6 @@
 import { Dec, formatDecimal } from '@alphintra/money';
-import { bollinger, ema, macd, rsi, sma } from './indicators';
+import { bollinger, ema, INEXACT_TOLERANCE, largest, macd, rsi, smaLine } from './indicators';
+import { comparison, constantLine, decimalLine, decimalUnits, type DecimalUnits, type Line } from './line';
 import { resolvedParams, type Operand, type Rule, type StrategySpec } from './spec';
 import { metricsOf, type Metrics } from './metrics';
 
@@ -14,9 +15,13 @@ import { metricsOf, type Metrics } from './metrics';
  * - Sizing `fixed_quantity` buys that quantity when cash covers it and commission, else skips;
  *   `percent_of_equity` buys the whole shares that `percent` of the previous close's equity buys
  *   (commission included), capped by cash.
- * - Money (cash, equity, fills, commission, P&L) is `Dec`; indicators and rule inputs are doubles
- *   (see indicators.ts for why). Positions still open at the end are marked to market in the
- *   equity curve and are not listed as trades.
+ * - Money (cash, fills, commission, P&L, sizing) is `Dec`; rules compare `Line`s, tie-safe (see
+ *   line.ts, indicators.ts). Positions still open at the end are marked to market in the equity
+ *   curve and are not listed as trades.
+ * - The equity curve is cash + Σ quantity · close rounded to 8 places. Daily, while positions are
+ *   whole shares of prices with at most 6 places, it is summed exactly in integers of 10^-8
+ *   (rounding the cash once per fill: adding a multiple of 10^-6 does not change how a value rounds
+ *   to 8 places, half-even included); otherwise in `Dec`. Both give the same text.
  */
 
 export interface SymbolBars {
@@ -59,11 +64,12 @@ export interface BacktestResult {
 }
 
 type Predicate = (t: number) => boolean;
+type Indicators = Map<string, Record<string, Line>>;
 
-/** The series an operand reads on one symbol; a constant becomes a filled series so rules index uniformly. */
-function operandSeries(o: Operand, bars: SymbolBars, indicators: Map<string, Record<string, Float64Array>>): ArrayLike<number> {
-  if ('value' in o) return new Float64Array(bars.close.length).fill(o.value);
-  if ('price' in o) return bars[o.price];
+/** The line an operand reads on one symbol. */
+function operandLine(o: Operand, bars: SymbolBars, indicators: Indicators): Line {
+  if ('value' in o) return constantLine(o.value, bars.close.length);
+  if ('price' in o) return decimalLine(bars[o.price]);
   const outputs = indicators.get(o.indicator);
   if (!outputs) throw new Error(`unknown indicator ${o.indicator}`);
   const s = outputs[o.output ?? 'value'];
@@ -71,57 +77,51 @@ function operandSeries(o: Operand, bars: SymbolBars, indicators: Map<string, Rec
   return s;
 }
 
-export function compileRule(r: Rule, bars: SymbolBars, indicators: Map<string, Record<string, Float64Array>>): Predicate {
+export function compileRule(r: Rule, bars: SymbolBars, indicators: Indicators): Predicate {
   if ('all' in r) {
     const parts = r.all.map((c) => compileRule(c, bars, indicators));
-    return (t) => parts.every((p) => p(t));
+    return parts.length === 1 ? parts[0]! : (t) => parts.every((p) => p(t));
   }
   if ('any' in r) {
     const parts = r.any.map((c) => compileRule(c, bars, indicators));
-    return (t) => parts.some((p) => p(t));
+    return parts.length === 1 ? parts[0]! : (t) => parts.some((p) => p(t));
   }
-  if ('compare' in r) {
-    const L = operandSeries(r.compare.left, bars, indicators);
-    const R = operandSeries(r.compare.right, bars, indicators);
-    switch (r.compare.op) {
-      case '>':
-        return (t) => L[t]! > R[t]!;
-      case '<':
-        return (t) => L[t]! < R[t]!;
-      case '>=':
-        return (t) => L[t]! >= R[t]!;
-      case '<=':
-        return (t) => L[t]! <= R[t]!;
-    }
-  }
-  const L = operandSeries(r.cross.left, bars, indicators);
-  const R = operandSeries(r.cross.right, bars, indicators);
-  return r.cross.direction === 'above' ? (t) => t > 0 && L[t - 1]! <= R[t - 1]! && L[t]! > R[t]! : (t) => t > 0 && L[t - 1]! >= R[t - 1]! && L[t]! < R[t]!;
+  if ('compare' in r) return comparison(operandLine(r.compare.left, bars, indicators), r.compare.op, operandLine(r.compare.right, bars, indicators));
+  const L = operandLine(r.cross.left, bars, indicators);
+  const R = operandLine(r.cross.right, bars, indicators);
+  // Above: L ≤ R on the previous bar and L > R on this one (below: ≥ then <), each tie-safe.
+  const [before, now] = r.cross.direction === 'above' ? [comparison(L, '<=', R), comparison(L, '>', R)] : [comparison(L, '>=', R), comparison(L, '<', R)];
+  return (t) => t > 0 && now(t) && before(t - 1);
 }
 
 /** Every indicator of the spec on one symbol's closes, by id and output (`value` for single-output kinds). */
-export function computeIndicators(spec: StrategySpec, bars: SymbolBars): Map<string, Record<string, Float64Array>> {
-  const out = new Map<string, Record<string, Float64Array>>();
+export function computeIndicators(spec: StrategySpec, bars: SymbolBars, closeUnits: DecimalUnits | null = decimalUnits(bars.close)): Indicators {
+  const out: Indicators = new Map();
+  let priceTolerance = -1;
+  const inexact = (values: Float64Array): Line => {
+    if (priceTolerance < 0) priceTolerance = INEXACT_TOLERANCE * largest(bars.close);
+    return { values, exact: null, tolerance: priceTolerance };
+  };
   for (const ind of spec.indicators) {
     const p = resolvedParams(ind);
     switch (ind.kind) {
       case 'sma':
-        out.set(ind.id, { value: sma(bars.close, p.period!) });
+        out.set(ind.id, { value: smaLine(bars.close, p.period!, closeUnits) });
         break;
       case 'ema':
-        out.set(ind.id, { value: ema(bars.close, p.period!) });
+        out.set(ind.id, { value: inexact(ema(bars.close, p.period!)) });
         break;
       case 'rsi':
-        out.set(ind.id, { value: rsi(bars.close, p.period!) });
+        out.set(ind.id, { value: { values: rsi(bars.close, p.period!, closeUnits), exact: null, tolerance: INEXACT_TOLERANCE * 100 } });
         break;
       case 'macd': {
         const m = macd(bars.close, p.fast, p.slow, p.signal);
-        out.set(ind.id, { macd: m.macd, signal: m.signal, histogram: m.histogram });
+        out.set(ind.id, { macd: inexact(m.macd), signal: inexact(m.signal), histogram: inexact(m.histogram) });
         break;
       }
       case 'bollinger': {
-        const b = bollinger(bars.close, p.period, p.k);
-        out.set(ind.id, { upper: b.upper, middle: b.middle, lower: b.lower });
+        const b = bollinger(bars.close, p.period, p.k, closeUnits);
+        out.set(ind.id, { upper: inexact(b.upper), middle: b.middleLine, lower: inexact(b.lower) });
         break;
       }
     }
@@ -139,11 +139,67 @@ interface SymbolState {
   entryDate: string;
   entryPrice: Dec;
   entryCost: Dec;
-  lastClose: Dec | null;
+  /** Closes in integers of 10^-8, when every one is held exactly (prices of at most 6 places). */
+  close8: Float64Array | null;
+  maxClose8: number;
+  /** The position as a whole number of shares whose value at any close stays an exact integer of 10^-8; else 0. */
+  qtyN: number;
 }
 
 const ONE = new Dec(1);
 const BPS = new Dec(10_000);
+const E8 = 100_000_000;
+
+/** Closes as integers of 10^-8, or null when one is not held exactly. */
+function closesIn8(units: DecimalUnits | null): Float64Array | null {
+  if (!units) return null;
+  const f = E8 / units.scale;
+  if (units.maxUnits * f > Number.MAX_SAFE_INTEGER) return null;
+  const out = new Float64Array(units.units.length);
+  for (let i = 0; i < out.length; i++) out[i] = units.units[i]! * f;
+  return out;
+}
+
+/** An integer of 10^-8 as canonical decimal text (as formatDecimal writes it: no trailing zeros). */
+function format8(n: number): string {
+  const neg = n < 0;
+  const a = neg ? -n : n;
+  let int = Math.floor(a / E8);
+  let frac = a - int * E8;
+  if (frac < 0) {
+    int -= 1;
+    frac += E8;
+  } else if (frac >= E8) {
+    int += 1;
+    frac -= E8;
+  }
+  let text = neg ? '-' + int : String(int);
+  if (frac) {
+    let places = 8;
+    while (frac % 10 === 0) {
+      frac /= 10;
+      places--;
+    }
+    text += '.' + String(frac).padStart(places, '0');
+  }
+  return text;
+}
+
+/** ⌊x / y⌋ for positive x, y: a double estimate checked and corrected exactly (a division in Dec costs far more). */
+function floorDiv(x: Dec, y: Dec): Dec {
+  const estimate = Math.floor(x.toNumber() / y.toNumber());
+  if (!(Math.abs(estimate) < 2 ** 50)) return x.div(y).floor();
+  let q = new Dec(estimate);
+  while (q.mul(y).gt(x)) q = q.minus(1);
+  while (q.plus(1).mul(y).lte(x)) q = q.plus(1);
+  return q;
+}
+
+/** Cash rounded half-even to 8 places, as an exact integer of 10^-8, or NaN when too large. */
+function cashIn8(cash: Dec): number {
+  const n = cash.toDecimalPlaces(8, Dec.ROUND_HALF_EVEN).times(E8).toNumber();
+  return Number.isSafeInteger(n) ? n : NaN;
+}
 
 export function runBacktest(spec: StrategySpec, series: SymbolBars[], params: BacktestParams): BacktestResult {
   const initial = new Dec(params.initialCapital);
@@ -154,7 +210,8 @@ export function runBacktest(spec: StrategySpec, series: SymbolBars[], params: Ba
   const percent = spec.sizing.kind === 'percent_of_equity' ? new Dec(spec.sizing.percent).div(100) : null;
 
   const states: SymbolState[] = series.map((bars) => {
-    const ind = computeIndicators(spec, bars);
+    const closeUnits = decimalUnits(bars.close);
+    const ind = computeIndicators(spec, bars, closeUnits);
     return {
       bars,
       entry: compileRule(spec.entry, bars, ind),
@@ -165,61 +222,90 @@ export function runBacktest(spec: StrategySpec, series: SymbolBars[], params: Ba
       entryDate: '',
       entryPrice: ONE,
       entryCost: ONE,
-      lastClose: null,
+      close8: closesIn8(closeUnits),
+      maxClose8: closeUnits ? (closeUnits.maxUnits * E8) / closeUnits.scale : Infinity,
+      qtyN: 0,
     };
   });
   const dates = series.length === 1 ? series[0]!.dates : [...new Set(series.flatMap((s) => s.dates))].sort();
 
   let cash = initial;
-  let prevEquity = initial;
+  let cash8 = cashIn8(cash);
   let bars = 0;
   let daysExposed = 0;
+  const held: SymbolState[] = [];
   const trades: Trade[] = [];
   const equityCurve: EquityPoint[] = [];
-  const equities: Dec[] = [];
+  const equityValues = new Float64Array(dates.length);
+  const today: SymbolState[] = [];
+  let prevText = '';
+  let prev8 = NaN;
 
-  for (const date of dates) {
-    const today: SymbolState[] = [];
-    for (const s of states) if (s.bars.dates[s.ptr] === date) today.push(s);
-    // Fills at the open: sells first, then buys.
-    for (const s of today) {
-      if (s.pending !== 'sell' || !s.qty) continue;
-      const price = new Dec(s.bars.open[s.ptr]!).mul(sellFactor);
-      const notional = price.mul(s.qty);
-      const proceeds = notional.minus(notional.mul(commission));
-      cash = cash.plus(proceeds);
-      trades.push({
-        symbol: s.bars.symbol,
-        entryDate: s.entryDate,
-        entryPrice: formatDecimal(s.entryPrice, 8),
-        exitDate: date,
-        exitPrice: formatDecimal(price, 8),
-        quantity: formatDecimal(s.qty, 8),
-        pnl: formatDecimal(proceeds.minus(s.entryCost), 8),
-      });
-      s.qty = null;
-      s.pending = null;
+  /** Cash plus every position at its latest close, exactly (sizing reads it; the curve rounds it). */
+  const equityAtClose = (): Dec => {
+    let e = cash;
+    for (const s of held) e = e.plus(s.qty!.mul(s.bars.close[s.ptr - 1]!));
+    return e;
+  };
+
+  for (let d = 0; d < dates.length; d++) {
+    const date = dates[d]!;
+    today.length = 0;
+    let buying = false;
+    for (const s of states) {
+      if (s.bars.dates[s.ptr] !== date) continue;
+      today.push(s);
+      if (s.pending === 'buy') buying = true;
     }
-    for (const s of today) {
-      if (s.pending !== 'buy') continue;
-      s.pending = null;
-      const price = new Dec(s.bars.open[s.ptr]!).mul(buyFactor);
-      const unitCost = price.mul(ONE.plus(commission));
-      let qty: Dec;
-      if (fixedQty) {
-        qty = fixedQty;
-        if (unitCost.mul(qty).gt(cash)) continue;
-      } else {
-        qty = Dec.min(prevEquity.mul(percent!), cash).div(unitCost).floor();
-        if (qty.lte(0)) continue;
+    if (buying || held.length) {
+      // Fills at the open: sells first, then buys, sized on the previous close's equity.
+      const prevEquity = buying && percent ? equityAtClose() : initial;
+      for (const s of today) {
+        if (s.pending !== 'sell' || !s.qty) continue;
+        const price = new Dec(s.bars.open[s.ptr]!).mul(sellFactor);
+        const notional = price.mul(s.qty);
+        const proceeds = notional.minus(notional.mul(commission));
+        cash = cash.plus(proceeds);
+        trades.push({
+          symbol: s.bars.symbol,
+          entryDate: s.entryDate,
+          entryPrice: formatDecimal(s.entryPrice, 8),
+          exitDate: date,
+          exitPrice: formatDecimal(price, 8),
+          quantity: formatDecimal(s.qty, 8),
+          pnl: formatDecimal(proceeds.minus(s.entryCost), 8),
+        });
+        s.qty = null;
+        s.qtyN = 0;
+        s.pending = null;
+        held.splice(held.indexOf(s), 1);
+        cash8 = cashIn8(cash);
       }
-      const notional = price.mul(qty);
-      const cost = notional.plus(notional.mul(commission));
-      cash = cash.minus(cost);
-      s.qty = qty;
-      s.entryDate = date;
-      s.entryPrice = price;
-      s.entryCost = cost;
+      for (const s of today) {
+        if (s.pending !== 'buy') continue;
+        s.pending = null;
+        const price = new Dec(s.bars.open[s.ptr]!).mul(buyFactor);
+        const unitCost = price.mul(ONE.plus(commission));
+        let qty: Dec;
+        if (fixedQty) {
+          qty = fixedQty;
+          if (unitCost.mul(qty).gt(cash)) continue;
+        } else {
+          qty = floorDiv(Dec.min(prevEquity.mul(percent!), cash), unitCost);
+          if (qty.lte(0)) continue;
+        }
+        const notional = price.mul(qty);
+        const cost = notional.plus(notional.mul(commission));
+        cash = cash.minus(cost);
+        cash8 = cashIn8(cash);
+        s.qty = qty;
+        const n = qty.toNumber();
+        s.qtyN = s.close8 && Number.isInteger(n) && n * s.maxClose8 <= Number.MAX_SAFE_INTEGER ? n : 0;
+        s.entryDate = date;
+        s.entryPrice = price;
+        s.entryCost = cost;
+        held.push(s);
+      }
     }
     // Signals at the close.
     for (const s of today) {
@@ -228,24 +314,26 @@ export function runBacktest(spec: StrategySpec, series: SymbolBars[], params: Ba
       if (s.qty) {
         if (hasNext && s.exit(t)) s.pending = 'sell';
       } else if (hasNext && s.entry(t)) s.pending = 'buy';
-      s.lastClose = null; // re-read lazily below, only while a position is held
       s.ptr = t + 1;
       bars++;
     }
-    let equity = cash;
-    let exposed = false;
-    for (const s of states) {
-      if (!s.qty) continue;
-      exposed = true;
-      if (s.lastClose === null) s.lastClose = new Dec(s.bars.close[s.ptr - 1]!);
-      equity = equity.plus(s.qty.mul(s.lastClose));
+    // Equity at the close, in integers of 10^-8 while every term is exact, else in Dec.
+    let e8 = cash8;
+    if (held.length) {
+      daysExposed++;
+      for (const s of held) {
+        e8 = s.qtyN ? e8 + s.qtyN * s.close8![s.ptr - 1]! : NaN;
+        if (!(Math.abs(e8) <= Number.MAX_SAFE_INTEGER)) break;
+      }
     }
-    if (exposed) daysExposed++;
-    // Flat and nothing filled: the same equity as yesterday, so the same string (formatting is the costly part).
-    const text = equity === prevEquity && equityCurve.length ? equityCurve[equityCurve.length - 1]!.equity : formatDecimal(equity, 8);
-    equities.push(equity);
+    let text: string;
+    if (e8 === prev8) text = prevText;
+    else if (Math.abs(e8) <= Number.MAX_SAFE_INTEGER) text = format8(e8);
+    else text = formatDecimal(equityAtClose(), 8);
+    equityValues[d] = e8 === e8 && Math.abs(e8) <= Number.MAX_SAFE_INTEGER ? e8 / E8 : Number(text);
     equityCurve.push({ date, equity: text });
-    prevEquity = equity;
+    prevText = text;
+    prev8 = e8;
   }
-  return { trades, equityCurve, metrics: metricsOf(initial, dates, equities, trades, daysExposed), bars };
+  return { trades, equityCurve, metrics: metricsOf(initial, equityCurve, equityValues, trades, daysExposed), bars };
 }

@@ -13,56 +13,68 @@ export interface Metrics {
   finalEquity: string;
 }
 
-const TRADING_DAYS = 252;
+/** Sessions per year: daily returns are annualised by √252. */
+export const TRADING_DAYS = 252;
 const DAY_MS = 86_400_000;
 
 const fmt = (x: number | null, scale = 8): string | null => (x === null || !Number.isFinite(x) ? null : formatDecimal(new Dec(x), scale));
 
 /**
- * Total return, max drawdown, win rate and exposure come from the Dec equity curve exactly.
- * CAGR, volatility, Sharpe and Sortino are statistics of daily returns (square roots, powers):
- * they are computed in doubles from those Dec values and rounded to 8 places.
- * Volatility: sample stdev of daily returns · √252. Sharpe (risk-free 0): mean / stdev · √252.
- * Sortino: mean / downside deviation · √252, downside deviation = √(Σ min(r, 0)² / n).
- * CAGR over calendar time: (final / initial)^(365.25 / days) − 1. Max drawdown: the largest
- * fall from a running peak as a fraction of that peak (a positive number).
- * A ratio whose denominator is zero (no variation, no losing day, no trades) is null.
+ * The metrics of an equity curve E₀ … Eₙ₋₁ (one point per session close, as reported: 8 places),
+ * defined in docs/api-metrics.md. In short:
+ * - Daily returns rₜ = Eₜ / Eₜ₋₁ − 1 for t = 1 … n − 1: between consecutive closes only, so the
+ *   first close (before which nothing can fill) adds no made-up zero return.
+ * - Volatility = sample stdev (n − 1) of rₜ · √252. Sharpe = mean(rₜ) / that stdev · √252, risk-free
+ *   rate 0. Sortino = mean(rₜ) / √(Σ min(rₜ, 0)² / count) · √252 (downside deviation below 0 over
+ *   every return). CAGR = (E_last / initial)^(365.25 / calendar days from first to last close) − 1.
+ * - Total return, max drawdown (largest fall from a running peak, the initial capital included, as a
+ *   fraction of that peak), win rate (closed trades with P&L > 0 / closed trades) and exposure
+ *   (sessions with a position at the close / sessions) are exact decimals.
+ * Statistics needing roots or powers are doubles rounded to 8 places; a ratio whose denominator is 0
+ * is null.
  */
-export function metricsOf(initial: Dec, dates: string[], equities: Dec[], trades: { pnl: string }[], daysExposed: number): Metrics {
-  const final = equities.length ? equities[equities.length - 1]! : initial;
+export function metricsOf(initial: Dec, curve: { date: string; equity: string }[], values: ArrayLike<number>, trades: { pnl: string }[], daysExposed: number): Metrics {
+  const n = curve.length;
+  const final = n ? new Dec(curve[n - 1]!.equity) : initial;
   const totalReturn = final.div(initial).minus(1);
 
-  // Doubles pick the worst (peak, trough) pair (Dec division per day is the costliest step of a
-  // backtest); the drawdown itself is then computed exactly from those two Dec values.
-  const returns: number[] = [];
-  let prevDec = initial;
-  let prev = initial.toNumber();
-  let peak = initial;
-  let peakN = prev;
-  let worst: [Dec, Dec] | null = null;
-  let worstN = 0;
-  for (const e of equities) {
-    const x = e === prevDec ? prev : e.toNumber();
-    returns.push(prev === 0 ? 0 : x / prev - 1);
-    prev = x;
-    prevDec = e;
-    if (x > peakN) {
-      peak = e;
-      peakN = x;
-    } else if (peakN > 0 && (peakN - x) / peakN > worstN) {
-      worstN = (peakN - x) / peakN;
-      worst = [peak, e];
+  // Doubles pick the worst (peak, trough) pair; the drawdown is then computed exactly from their text.
+  let peak = initial.toNumber();
+  let peakAt = -1;
+  let worst = 0;
+  let worstPair: [number, number] | null = null;
+  const returns = new Float64Array(Math.max(0, n - 1));
+  for (let t = 0; t < n; t++) {
+    const x = values[t]!;
+    if (t > 0) {
+      returns[t - 1] = values[t - 1]! === 0 ? 0 : x / values[t - 1]! - 1;
+    }
+    if (x > peak) {
+      peak = x;
+      peakAt = t;
+    } else if (peak > 0 && (peak - x) / peak > worst) {
+      worst = (peak - x) / peak;
+      worstPair = [peakAt, t];
     }
   }
-  const maxDd = worst ? worst[0].minus(worst[1]).div(worst[0]) : new Dec(0);
-  const n = returns.length;
-  const mean = n ? returns.reduce((a, b) => a + b, 0) / n : 0;
-  const variance = n > 1 ? returns.reduce((a, r) => a + (r - mean) ** 2, 0) / (n - 1) : 0;
-  const sd = Math.sqrt(variance);
-  const downside = n ? Math.sqrt(returns.reduce((a, r) => a + Math.min(r, 0) ** 2, 0) / n) : 0;
+  const at = (t: number) => (t < 0 ? initial : new Dec(curve[t]!.equity));
+  const maxDd = worstPair ? at(worstPair[0]).minus(at(worstPair[1])).div(at(worstPair[0])) : new Dec(0);
+
+  const m = returns.length;
+  let sum = 0;
+  for (const r of returns) sum += r;
+  const mean = m > 0 ? sum / m : 0;
+  let squares = 0;
+  let downSquares = 0;
+  for (const r of returns) {
+    squares += (r - mean) ** 2;
+    if (r < 0) downSquares += r * r;
+  }
+  const sd = m > 1 ? Math.sqrt(squares / (m - 1)) : 0;
+  const downside = m > 0 ? Math.sqrt(downSquares / m) : 0;
   const annual = Math.sqrt(TRADING_DAYS);
 
-  const days = dates.length > 1 ? (Date.parse(dates[dates.length - 1]!) - Date.parse(dates[0]!)) / DAY_MS : 0;
+  const days = n > 1 ? (Date.parse(curve[n - 1]!.date) - Date.parse(curve[0]!.date)) / DAY_MS : 0;
   const ratio = final.div(initial).toNumber();
   const cagr = days > 0 ? (ratio <= 0 ? -1 : ratio ** (365.25 / days) - 1) : null;
 
@@ -70,12 +82,12 @@ export function metricsOf(initial: Dec, dates: string[], equities: Dec[], trades
   return {
     totalReturn: formatDecimal(totalReturn, 8),
     cagr: fmt(cagr),
-    volatility: n > 1 ? fmt(sd * annual) : null,
+    volatility: m > 1 ? fmt(sd * annual) : null,
     sharpe: sd > 0 ? fmt((mean / sd) * annual) : null,
     sortino: downside > 0 ? fmt((mean / downside) * annual) : null,
     maxDrawdown: formatDecimal(maxDd, 8),
     winRate: trades.length ? formatDecimal(new Dec(wins).div(trades.length), 8) : null,
-    exposure: formatDecimal(equities.length ? new Dec(daysExposed).div(equities.length) : new Dec(0), 8),
+    exposure: formatDecimal(n ? new Dec(daysExposed).div(n) : new Dec(0), 8),
     trades: trades.length,
     finalEquity: formatDecimal(final, 8),
   };
