@@ -2,11 +2,12 @@ import { z } from 'zod';
 import { ALL_TOPICS } from '@alphintra/contracts';
 import { ConfigError, kafkaBrokers, loadEnv } from '@alphintra/platform-config';
 import { BackupRefused, PgToolsMissing, provision, SERVICES, TopologyMoveRefused, TOPOLOGIES, type ServiceCredentials, type ServiceName } from '@alphintra/platform-database';
-import { createKafka, ensureTopics } from '@alphintra/platform-messaging';
+import { createKafka, ensureTopics, KafkaSecurityConfigError } from '@alphintra/platform-messaging';
 import { migrateTopologyCommand, parseTopologyArgs, UsageError } from './migrate-topology.command';
 import { BACKUP_USAGE, backupCommand, restoreCommand } from './backup.command';
 import { DEAD_LETTERS_USAGE, deadLettersCommand } from './dead-letters.command';
 import { CONSUMER_USAGE, consumerCommand } from './consumer.command';
+import { KAFKA_IDENTITIES_USAGE, kafkaIdentitiesCommand } from './kafka-identities.command';
 
 const USAGE = `usage: ops <command>
   provision   create databases, schemas, owner roles and runtime users for DB_TOPOLOGY (idempotent)
@@ -14,6 +15,8 @@ const USAGE = `usage: ops <command>
                    <SERVICE>_DATABASE_PASSWORD and <SERVICE>_DATABASE_OWNER_PASSWORD for every service
   topics      create every event topic and its .dlq (idempotent)
               env: KAFKA_BROKERS [KAFKA_TOPIC_PARTITIONS=3] [KAFKA_REPLICATION_FACTOR=1] [KAFKA_RETENTION_MS=604800000]
+                   [KAFKA_SASL_* KAFKA_SSL* of the admin identity, ADR 0028]
+${KAFKA_IDENTITIES_USAGE}
   migrate-topology --from <topology> --to <topology> [--services all|auth,user,...] [--force-empty-check | --verify | --drop-source]
               with the services stopped, move each service's schema and data to its database in the other
               topology, then print rows and checksums per table of both sides; exit 1 on any mismatch
@@ -97,6 +100,9 @@ async function main(cmd: string | undefined): Promise<void> {
     case 'consumer':
       process.exitCode = await consumerCommand(process.argv.slice(3));
       return;
+    case 'kafka-identities':
+      process.exitCode = (await kafkaIdentitiesCommand(process.argv.slice(3))).code;
+      return;
     default:
       console.error(USAGE);
       process.exit(cmd ? 64 : 0);
@@ -109,6 +115,7 @@ main(process.argv[2]).catch((e) => {
     process.exit(64);
   }
   const refused = e instanceof TopologyMoveRefused || e instanceof PgToolsMissing || e instanceof BackupRefused;
-  console.error(e instanceof ConfigError || refused ? e.message : e);
-  process.exit(e instanceof ConfigError ? 78 : refused ? 2 : 1);
+  const config = e instanceof ConfigError || e instanceof KafkaSecurityConfigError;
+  console.error(config || refused ? e.message : e);
+  process.exit(config ? 78 : refused ? 2 : 1);
 });

@@ -17,6 +17,38 @@ export interface LocalKafkaOptions {
   heapMb?: number;
   /** Start from empty data (test runs), so topics of earlier runs do not pile up. */
   fresh?: boolean;
+  /**
+   * SASL/SCRAM with ACLs (ADR 0028) instead of the default PLAINTEXT listener without identities:
+   * the client listener is SASL_PLAINTEXT (SCRAM-SHA-512 and -256), the StandardAuthorizer
+   * denies whatever no ACL allows, and `admin` is a super user whose SCRAM credential is written
+   * into the metadata when the storage is formatted. The controller listener stays PLAINTEXT on
+   * loopback; its principal (ANONYMOUS) is a super user too, as KRaft needs.
+   */
+  sasl?: { admin: { username: string; password: string } };
+  /** How long to wait for the listener (default 60 s). */
+  startTimeoutMs?: number;
+}
+
+/** Characters a JAAS quoted value and a `--add-scram` argument take as they are. */
+const PLAIN_SECRET = /^[A-Za-z0-9._~+/-]+$/;
+
+function saslProperties(o: LocalKafkaOptions, controllerPort: number): string[] {
+  const { username, password } = o.sasl!.admin;
+  if (!PLAIN_SECRET.test(username) || !PLAIN_SECRET.test(password)) throw new Error('the SASL admin name and password may use only A-Z a-z 0-9 . _ ~ + / -');
+  const scram = 'org.apache.kafka.common.security.scram.ScramLoginModule required';
+  return [
+    `listeners=SASL_PLAINTEXT://127.0.0.1:${o.port},CONTROLLER://127.0.0.1:${controllerPort}`,
+    `advertised.listeners=SASL_PLAINTEXT://127.0.0.1:${o.port}`,
+    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT',
+    'inter.broker.listener.name=SASL_PLAINTEXT',
+    'sasl.enabled.mechanisms=SCRAM-SHA-512,SCRAM-SHA-256',
+    'sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512',
+    `listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=${scram} username="${username}" password="${password}";`,
+    `listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=${scram};`,
+    'authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+    'allow.everyone.if.no.acl.found=false',
+    `super.users=User:${username};User:ANONYMOUS`,
+  ];
 }
 
 export const KAFKA_VERSION = /<kafka\.version>([^<]+)</.exec(readFileSync(join(repoRoot(), 'tools', 'kafka', 'pom.xml'), 'utf8'))![1];
@@ -53,10 +85,14 @@ export async function startLocalKafka(o: LocalKafkaOptions): Promise<KafkaServer
       'process.roles=broker,controller',
       'node.id=1',
       `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
-      `listeners=PLAINTEXT://127.0.0.1:${o.port},CONTROLLER://127.0.0.1:${controllerPort}`,
-      `advertised.listeners=PLAINTEXT://127.0.0.1:${o.port}`,
+      ...(o.sasl
+        ? saslProperties(o, controllerPort)
+        : [
+            `listeners=PLAINTEXT://127.0.0.1:${o.port},CONTROLLER://127.0.0.1:${controllerPort}`,
+            `advertised.listeners=PLAINTEXT://127.0.0.1:${o.port}`,
+            'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+          ]),
       'controller.listener.names=CONTROLLER',
-      'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
       `log.dirs=${dataDir}`,
       'num.partitions=3',
       'offsets.topic.replication.factor=1',
@@ -73,7 +109,8 @@ export async function startLocalKafka(o: LocalKafkaOptions): Promise<KafkaServer
   writeFileSync(log4j, 'log4j.rootLogger=WARN, stdout\nlog4j.appender.stdout=org.apache.log4j.ConsoleAppender\nlog4j.appender.stdout.layout=org.apache.log4j.PatternLayout\nlog4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n\n');
   const format = () => {
     const id = run('java', ['-cp', cp, 'kafka.tools.StorageTool', 'random-uuid'], { stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n').pop()!;
-    run('java', ['-cp', cp, `-Dlog4j.configuration=file:${log4j}`, 'kafka.tools.StorageTool', 'format', '-t', id, '-c', props], { stdio: 'pipe' });
+    const scram = o.sasl ? ['--add-scram', `SCRAM-SHA-512=[name=${o.sasl.admin.username},password=${o.sasl.admin.password}]`] : [];
+    run('java', ['-cp', cp, `-Dlog4j.configuration=file:${log4j}`, 'kafka.tools.StorageTool', 'format', '-t', id, '-c', props, ...scram], { stdio: 'pipe' });
   };
   const pidFile = join(dir, 'kafka.pid');
   const launch = async () => {
@@ -88,7 +125,7 @@ export async function startLocalKafka(o: LocalKafkaOptions): Promise<KafkaServer
     closeSync(logFd);
     child.unref();
     writeFileSync(pidFile, String(child.pid));
-    await waitForPort(o.port, 60_000, `Kafka (log ${join(dir, 'kafka.log')})`);
+    await waitForPort(o.port, o.startTimeoutMs ?? 60_000, `Kafka (log ${join(dir, 'kafka.log')})`);
   };
   const stop = async () => {
     if (!existsSync(pidFile)) return;

@@ -18,3 +18,7 @@ export * from './transient';
 export * from './consumer-skip';
 export * from './stream-publisher';
 export * from './topic-subscriber';
+export * from './kafka-security';
+export * from './kafka-scram';
+export * from './kafka-identities';
+export * from './kafka-acls';

@@ -1,4 +1,5 @@
 import { Kafka, logLevel, type KafkaConfig, type logCreator } from 'kafkajs';
+import { kafkaSecurityFromEnv, type KafkaSecurity } from './kafka-security';
 import { silentLogger, type MessagingLogger } from './logger';
 
 export type { Kafka } from 'kafkajs';
@@ -8,6 +9,11 @@ export interface KafkaOptions {
   clientId: string;
   logLevel?: 'error' | 'warn' | 'info' | 'debug' | 'nothing';
   logger?: MessagingLogger;
+  /**
+   * SASL identity and TLS (ADR 0028). Absent: read from the optional `KAFKA_SASL_*` / `KAFKA_SSL*`
+   * variables, and with none of them set, PLAINTEXT without an identity as before. `{}` forces that.
+   */
+  security?: KafkaSecurity;
 }
 
 const LEVELS = { nothing: logLevel.NOTHING, error: logLevel.ERROR, warn: logLevel.WARN, info: logLevel.INFO, debug: logLevel.DEBUG };
@@ -25,6 +31,7 @@ const toLogger =
   };
 
 export function createKafka(o: KafkaOptions): Kafka {
+  const security = o.security ?? kafkaSecurityFromEnv();
   const config: KafkaConfig = {
     brokers: o.brokers,
     clientId: o.clientId,
@@ -32,6 +39,8 @@ export function createKafka(o: KafkaOptions): Kafka {
     logCreator: toLogger(o.logger ?? silentLogger),
     retry: { initialRetryTime: 200, retries: 10 },
     connectionTimeout: 3000,
+    ...(security.sasl && { sasl: { ...security.sasl } as KafkaConfig['sasl'] }),
+    ...(security.ssl && { ssl: security.ssl.ca ? { ca: [security.ssl.ca] } : true }),
   };
   return new Kafka(config);
 }
