@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { AssessmentApproved, AssessmentRejected, BlacklistAdded, ExecutionReported, OrderCancelRequested, OrderExpired, type EventData } from '@alphintra/contracts';
 import { Dec } from '@alphintra/money';
 import { ExpiryService } from '../orders/expiry.service';
-import { startTradingService, type TradingServiceFixture } from '../testing/trading-service.fixture';
+import { executionReport, startTradingService, type TradingServiceFixture } from '../testing/trading-service.fixture';
 
 const dec = (v: unknown) => new Dec(String(v));
 
@@ -17,22 +17,7 @@ describe('money invariants on PostgreSQL: the ledger is the only owner of cash a
     await f.consumed(approve ? await f.publish(AssessmentApproved, o.id, base) : await f.publish(AssessmentRejected, o.id, { ...base, reasons: ['no'] }));
   };
   const report = async (o: { id: string; side: string }, userId: string, r: Partial<EventData<typeof ExecutionReported>>, eventId?: string) => {
-    const data: EventData<typeof ExecutionReported> = {
-      executionId: randomUUID(),
-      orderId: o.id,
-      userId,
-      symbol: 'AAPL',
-      side: o.side as 'buy' | 'sell',
-      kind: 'fill',
-      quantity: null,
-      price: null,
-      cumulativeQuantity: '0',
-      leavesQuantity: '0',
-      reason: null,
-      venue: 'paper',
-      reportedAt: new Date().toISOString(),
-      ...r,
-    };
+    const data = executionReport({ orderId: o.id, userId, side: o.side as 'buy' | 'sell' }, r);
     await f.consumed(await f.publish(ExecutionReported, o.id, data, { id: eventId }));
     return data;
   };

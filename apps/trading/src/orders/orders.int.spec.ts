@@ -16,7 +16,7 @@ import {
   type EventData,
 } from '@alphintra/contracts';
 import { Dec } from '@alphintra/money';
-import { startTradingService, until, type TradingServiceFixture } from '../testing/trading-service.fixture';
+import { executionReport, startTradingService, until, type TradingServiceFixture } from '../testing/trading-service.fixture';
 
 const limitBuy = (o: Record<string, unknown> = {}) => ({ symbol: 'AAPL', side: 'buy', type: 'limit', quantity: '10', limitPrice: '100', timeInForce: 'day', ...o });
 const dec = (v: unknown) => new Dec(String(v));
@@ -31,22 +31,7 @@ describe('trading orders, the order saga and the portfolio', () => {
     await f.consumed(await f.publish(AssessmentApproved, o.id, { assessmentId, orderId: o.id, userId, rules: [{ rule: 'buying_power', passed: true, detail: 'ok' }], assessedAt: new Date().toISOString() }));
     return assessmentId;
   };
-  const report = (o: { id: string }, userId: string, r: Partial<EventData<typeof ExecutionReported>>): EventData<typeof ExecutionReported> => ({
-    executionId: randomUUID(),
-    orderId: o.id,
-    userId,
-    symbol: 'AAPL',
-    side: 'buy',
-    kind: 'fill',
-    quantity: null,
-    price: null,
-    cumulativeQuantity: '0',
-    leavesQuantity: '0',
-    reason: null,
-    venue: 'paper',
-    reportedAt: new Date().toISOString(),
-    ...r,
-  });
+  const report = (o: { id: string }, userId: string, r: Partial<EventData<typeof ExecutionReported>>) => executionReport({ orderId: o.id, userId }, r);
   const execute = async (r: EventData<typeof ExecutionReported>, id?: string) => f.consumed(await f.publish(ExecutionReported, r.orderId, r, { id }));
   const deposit = async (userId: string, amount: string) => expect((await f.api('POST', '/api/v1/portfolio/deposits', { as: userId, body: { amount } })).status).toBe(201);
   const order = async (userId: string, id: string) => (await f.api('GET', `/api/v1/orders/${id}`, { as: userId })).body;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { AccountStateChanged, AssessmentApproved, ExecutionReported, OrderCancelRequested, OrderSubmitted, type EventData } from '@alphintra/contracts';
-import { startTradingService, type TradingServiceFixture } from '../testing/trading-service.fixture';
+import { AccountStateChanged, AssessmentApproved, ExecutionReported, OrderCancelRequested, OrderSubmitted } from '@alphintra/contracts';
+import { executionReport, startTradingService, type TradingServiceFixture } from '../testing/trading-service.fixture';
 
 describe('positions, closing them, cancelling every order, and the account', () => {
   let f: TradingServiceFixture;
@@ -10,11 +10,7 @@ describe('positions, closing them, cancelling every order, and the account', () 
   const approve = async (id: string, userId: string) =>
     f.consumed(await f.publish(AssessmentApproved, id, { assessmentId: randomUUID(), orderId: id, userId, rules: [], assessedAt: new Date().toISOString() }));
   const fill = async (id: string, userId: string, side: 'buy' | 'sell', quantity: string, price: string) => {
-    const r: EventData<typeof ExecutionReported> = {
-      ...{ executionId: randomUUID(), orderId: id, userId, symbol: 'AAPL', side, kind: 'fill', quantity, price },
-      ...{ cumulativeQuantity: quantity, leavesQuantity: '0', reason: null, venue: 'paper', reportedAt: new Date().toISOString() },
-    };
-    await f.consumed(await f.publish(ExecutionReported, id, r));
+    await f.consumed(await f.publish(ExecutionReported, id, executionReport({ orderId: id, userId, side }, { quantity, price, cumulativeQuantity: quantity })));
   };
   const holder = async () => {
     const u = randomUUID();

@@ -4,7 +4,7 @@ import { AssessmentApproved, BrokerReconciliationRequested, dlqOf, ExecutionRepo
 import { createServiceApp } from '@alphintra/platform-http';
 import type { CloudEvent } from '@alphintra/platform-messaging';
 import { AppModule, spec } from '../app.module';
-import { startTradingService, until, type TradingServiceFixture } from '../testing/trading-service.fixture';
+import { executionReport, startTradingService, until, type TradingServiceFixture } from '../testing/trading-service.fixture';
 
 type View = EventData<typeof TradingReconciliationRequested>;
 type Report = EventData<typeof ExecutionReported>;
@@ -20,22 +20,7 @@ describe('reconciliation with broker', () => {
     await until(`trading's view ${reconciliationId}`, () => views.some((e) => (e.data as View).reconciliationId === reconciliationId));
     return views.filter((e) => (e.data as View).reconciliationId === reconciliationId);
   };
-  const report = (r: Partial<Report>): Report => ({
-    executionId: randomUUID(),
-    orderId,
-    userId: alice,
-    symbol: 'AAPL',
-    side: 'buy',
-    kind: 'fill',
-    quantity: null,
-    price: null,
-    cumulativeQuantity: '0',
-    leavesQuantity: '0',
-    reason: null,
-    venue: 'paper',
-    reportedAt: new Date().toISOString(),
-    ...r,
-  });
+  const report = (r: Partial<Report>): Report => executionReport({ orderId, userId: alice }, r);
   /** broker's report, or its replay: another event (id) with the same execution. */
   const deliver = async (r: Report) => f.consumed(await f.publish(ExecutionReported, r.orderId, r));
   const books = async () => ({

@@ -1,4 +1,5 @@
-import { InstrumentListed, PriceUpdated, TOPICS } from '@alphintra/contracts';
+import { InstrumentListed, PriceUpdated, TOPICS, type EventData, type ExecutionReported } from '@alphintra/contracts';
+import { randomUUID } from 'node:crypto';
 import type { CloudEvent } from '@alphintra/platform-messaging';
 import { startServiceFixture, until, type ServiceFixture } from '@alphintra/testing';
 import { AppModule, spec } from '../app.module';
@@ -33,3 +34,24 @@ export async function startTradingService(extraEnv: Record<string, string> = {})
     },
   };
 }
+
+/** broker's execution report on an order, as the venue sends it: a fill unless `r` says otherwise. */
+export const executionReport = (
+  o: { orderId: string; userId: string; symbol?: string; side?: 'buy' | 'sell' },
+  r: Partial<EventData<typeof ExecutionReported>> = {},
+): EventData<typeof ExecutionReported> => ({
+  executionId: randomUUID(),
+  orderId: o.orderId,
+  userId: o.userId,
+  symbol: o.symbol ?? 'AAPL',
+  side: o.side ?? 'buy',
+  kind: 'fill',
+  quantity: null,
+  price: null,
+  cumulativeQuantity: '0',
+  leavesQuantity: '0',
+  reason: null,
+  venue: 'paper',
+  reportedAt: new Date().toISOString(),
+  ...r,
+});
