@@ -49,7 +49,7 @@ export class TopicSubscriber {
   private readonly groupId: string;
   private lastWarning = 0;
   private unreported = 0;
-  private joined?: Promise<void>;
+  private onStop?: () => void;
   readonly stats: TopicSubscriberStats = { delivered: 0, malformed: 0, failed: 0 };
 
   constructor(private readonly o: TopicSubscriberOptions) {
@@ -61,7 +61,7 @@ export class TopicSubscriber {
     return [...new Set(this.o.contracts.map((c) => (this.o.topicPrefix ?? '') + c.topic))];
   }
 
-  /** Resolves once the group is joined and the first fetch has placed every partition at its latest offset. */
+  /** Resolves once the group is joined and the first fetch has placed every partition at its latest offset (or `stop()` was called). */
   async start(): Promise<void> {
     const consumer = this.o.kafka.consumer({
       groupId: this.groupId,
@@ -74,7 +74,8 @@ export class TopicSubscriber {
       retry: { retries: 10 },
     });
     this.consumer = consumer;
-    this.joined = new Promise<void>((resolve) => {
+    const stopped = new Promise<void>((resolve) => (this.onStop = resolve));
+    const joined = new Promise<void>((resolve) => {
       let inGroup = false;
       const offJoin = consumer.on(consumer.events.GROUP_JOIN, () => (inGroup = true));
       const offFetch = consumer.on(consumer.events.FETCH, () => {
@@ -84,8 +85,12 @@ export class TopicSubscriber {
         resolve();
       });
     });
+    // a stop() during any step below leaves this consumer to be disconnected here
+    const abandoned = async () => this.consumer !== consumer && (await consumer.disconnect(), true);
     await consumer.connect();
+    if (await abandoned()) return;
     await this.subscribe(consumer);
+    if (await abandoned()) return;
     await consumer.run({
       autoCommit: false,
       partitionsConsumedConcurrently: 1,
@@ -97,12 +102,14 @@ export class TopicSubscriber {
         }
       },
     });
-    await this.joined;
+    if (await abandoned()) return;
+    await Promise.race([joined, stopped]);
   }
 
   async stop(): Promise<void> {
     const consumer = this.consumer;
     this.consumer = undefined;
+    this.onStop?.();
     await consumer?.disconnect();
   }
 
