@@ -2,6 +2,7 @@ import type { OpenAPIObject } from '@nestjs/swagger';
 import { PROBLEM_SCHEMA } from '@alphintra/platform-http';
 import { isPublicRoute } from '../routing/authenticate.hook';
 import { upstreamOf } from '../routing/routes';
+import { STREAM_PROTOCOL } from '../stream/stream.docs';
 
 export interface ServiceDocument {
   service: string;
@@ -87,7 +88,7 @@ export function mergeOpenApi(docs: ServiceDocument[], unavailable: string[]): Op
   }
   return {
     openapi: '3.0.0',
-    info: { title: 'Alphintra API', version: '1', description: 'Every service behind the gateway, merged. Authenticated calls carry `Authorization: Bearer <accessToken>`.' },
+    info: { title: 'Alphintra API', version: '1', description: `Every service behind the gateway, merged. Authenticated calls carry \`Authorization: Bearer <accessToken>\`.\n${STREAM_PROTOCOL}` },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }],
     tags: [...tags.values()],
