@@ -7,6 +7,7 @@ import { BlacklistEntry } from './blacklist/blacklist-entry.entity';
 import { BlacklistModule } from './blacklist/blacklist.module';
 import { InstrumentsModule } from './instruments/instruments.module';
 import { Stock } from './instruments/stock.entity';
+import { ImportsModule } from './market/imports.module';
 import { MarketModule } from './market/market.module';
 import { migrations } from './migrations';
 import { CategoricalFilter, NumericFilter } from './screeners/filter.entity';
@@ -19,5 +20,5 @@ export const entities = [Stock, BlacklistEntry, NumericFilter, CategoricalFilter
 
 export const spec: ServiceSpec = { service: 'strategy', entities, migrations, consumers: [StrategiesConsumer] };
 
-@Module({ imports: [AuthModule.fromServiceEnv(), InstrumentsModule, BarsModule, BlacklistModule, ScreenersModule, StrategiesModule, BacktestsModule, MarketModule] })
+@Module({ imports: [AuthModule.fromServiceEnv(), InstrumentsModule, BarsModule, BlacklistModule, ScreenersModule, StrategiesModule, BacktestsModule, MarketModule, ImportsModule] })
 export class AppModule {}

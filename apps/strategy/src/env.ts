@@ -41,10 +41,33 @@ export const marketEnv = {
   MARKET_PRICE_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(1000),
   /** Months of 1-minute bars kept; older monthly partitions are dropped. */
   INTRADAY_BARS_RETENTION_MONTHS: z.coerce.number().int().min(1).max(240).default(24),
+  /** The largest CSV `POST /market/imports` reads (16 MiB: about 300,000 1-minute bars); a larger one answers 413. */
+  MARKET_IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).max(268_435_456).default(16_777_216),
+};
+
+/** `openssl rand -base64 32`: seals the alpaca feed's API key at rest (ADR 0030). */
+const sealingKey = z
+  .string()
+  .regex(/^[A-Za-z0-9+/]{43}=?$/, 'must be the base64 of exactly 32 bytes (openssl rand -base64 32)')
+  .transform((v) => Buffer.from(v, 'base64'));
+
+/** The alpaca feed (ADR 0030): where it connects and how it backs off. */
+export const alpacaEnv = {
+  MARKET_CREDENTIALS_KEY: sealingKey.optional(),
+  MARKET_CREDENTIALS_KEY_ID: z.string().regex(/^[\w.-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_" or "-"').default('market-1'),
+  /** The market data stream, without the feed (`/iex` or `/sip` is added). */
+  MARKET_ALPACA_STREAM_URL: z.url({ protocol: /^wss?$/ }).default('wss://stream.data.alpaca.markets/v2').transform((u) => u.replace(/\/+$/, '')),
+  MARKET_ALPACA_DATA_URL: z.url({ protocol: /^https?$/ }).default('https://data.alpaca.markets').transform((u) => u.replace(/\/+$/, '')),
+  /** First wait before reconnecting; doubled per failed attempt up to the maximum, with jitter. */
+  MARKET_ALPACA_BACKOFF_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  MARKET_ALPACA_BACKOFF_MAX_MS: z.coerce.number().int().min(10).max(600_000).default(30_000),
+  /** At each connection, missing 1-minute bars of up to this many days back are fetched over REST. */
+  MARKET_ALPACA_BACKFILL_DAYS: z.coerce.number().int().min(0).max(30).default(3),
+  MARKET_ALPACA_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
 };
 
 export const loadEnv = (source: NodeJS.ProcessEnv = process.env) =>
-  loadServiceEnv('strategy', 3003, { ...authEnv.shape, ...backtestEnv, ...nocodeEnv, ...marketEnv }, source);
+  loadServiceEnv('strategy', 3003, { ...authEnv.shape, ...backtestEnv, ...nocodeEnv, ...marketEnv, ...alpacaEnv }, source);
 export type StrategyEnv = ReturnType<typeof loadEnv>;
 
 /** Commands (seed-demo) verify no tokens, so they need no AUTH_* variables. */

@@ -63,7 +63,7 @@ export function barsFromJson(body: unknown): { rows: RawBar[]; errors: FieldErro
   return { rows, errors };
 }
 
-function calendarDate(v: unknown, latest: string): string | undefined {
+export function calendarDate(v: unknown, latest: string): string | undefined {
   if (typeof v !== 'string') return 'must be a date such as "2024-03-28"';
   const m = DATE.exec(v);
   if (!m) return 'must be a date such as "2024-03-28"';
@@ -74,10 +74,10 @@ function calendarDate(v: unknown, latest: string): string | undefined {
   return undefined;
 }
 
-const price = (v: unknown): string | undefined =>
+export const price = (v: unknown): string | undefined =>
   typeof v !== 'string' ? 'must be a decimal string such as "101.25"' : !PRICE.test(v) ? 'must be a positive decimal below 10^14 with at most 6 decimal places' : new Dec(v).isZero() ? 'must be greater than 0' : undefined;
 
-const volume = (v: unknown): string | undefined => {
+export const volume = (v: unknown): string | undefined => {
   const s = typeof v === 'number' && Number.isSafeInteger(v) ? String(v) : v;
   return typeof s === 'string' && VOLUME.test(s) ? undefined : 'must be a whole number of shares, 0 or more';
 };
