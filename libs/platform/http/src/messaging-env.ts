@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { kafkaSecurityVariables } from '@alphintra/platform-messaging';
 
 const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 
@@ -12,6 +13,12 @@ export const messagingEnv = z.object({
   MESSAGING_INBOX_RETENTION_DAYS: int(1, 3_650, 14),
   /** Tries of a message whose handler fails or crashes the process before it is dead-lettered. */
   CONSUMER_MAX_ATTEMPTS: int(1, 100, 3),
+  /**
+   * Optional, ADR 0028: KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD, KAFKA_SSL,
+   * KAFKA_SSL_CA_FILE. Absent: PLAINTEXT without an identity. The Kafka client checks how they go
+   * together (and reads the CA file) when the platform module creates it, before the app listens.
+   */
+  ...kafkaSecurityVariables.shape,
 });
 
 export type MessagingEnv = z.infer<typeof messagingEnv>;
