@@ -275,6 +275,73 @@ BROKER_KEK_ID: {{ $root.Values.broker.kekId | quote }}
       key: SMTP_URL
       optional: true
 {{- end }}
+{{- if .root.Values.kafka.auth.enabled }}
+{{ include "alphintra.kafkaClientEnv" (dict "root" .root "secret" (include "alphintra.kafkaSecretName" (dict "root" .root "name" .name)) "mechanism" "scram-sha-512") }}
+{{- end }}
+{{- end -}}
+
+{{/*
+Kafka identities (ADR 0028, kafka.auth.enabled). Secret of an app's SASL user (keys username,
+password). Call with (dict "root" $ "name" "trading").
+*/}}
+{{- define "alphintra.kafkaSecretName" -}}
+{{- get .root.Values.kafka.auth.existingSecrets .name | default (printf "%s-%s-kafka" (include "alphintra.fullname" .root) .name) -}}
+{{- end -}}
+
+{{- define "alphintra.kafkaAdminSecretName" -}}
+{{- .Values.kafka.auth.admin.existingSecret | default (printf "%s-kafka-admin" (include "alphintra.fullname" .)) -}}
+{{- end -}}
+
+{{/* The apps with a Kafka identity: the services and the gateway, as a JSON list. */}}
+{{- define "alphintra.kafkaClients" -}}
+{{- append (include "alphintra.serviceList" . | fromJsonArray) "gateway" | toJson -}}
+{{- end -}}
+
+{{/* Where the brokers' CA is mounted (kafka.auth.tls.caSecret). */}}
+{{- define "alphintra.kafkaCaDir" -}}/etc/alphintra/kafka-ca{{- end -}}
+
+{{/* KAFKA_SASL_* and KAFKA_SSL* of a client. Call with (dict "root" $ "secret" "<name>" "mechanism" "scram-sha-512"). */}}
+{{- define "alphintra.kafkaClientEnv" -}}
+- name: KAFKA_SASL_MECHANISM
+  value: {{ .mechanism | quote }}
+- name: KAFKA_SASL_USERNAME
+  valueFrom:
+    secretKeyRef:
+      name: {{ .secret }}
+      key: username
+- name: KAFKA_SASL_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ .secret }}
+      key: password
+{{- if .root.Values.kafka.auth.tls.enabled }}
+- name: KAFKA_SSL
+  value: "true"
+{{- if .root.Values.kafka.auth.tls.caSecret }}
+- name: KAFKA_SSL_CA_FILE
+  value: {{ printf "%s/ca.crt" (include "alphintra.kafkaCaDir" .root) | quote }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* Volume and mount of the brokers' CA, when there is one (nothing otherwise). */}}
+{{- define "alphintra.kafkaCaVolume" -}}
+{{- if and .Values.kafka.auth.enabled .Values.kafka.auth.tls.enabled .Values.kafka.auth.tls.caSecret }}
+- name: kafka-ca
+  secret:
+    secretName: {{ .Values.kafka.auth.tls.caSecret }}
+    items:
+      - key: ca.crt
+        path: ca.crt
+{{- end }}
+{{- end -}}
+
+{{- define "alphintra.kafkaCaMount" -}}
+{{- if and .Values.kafka.auth.enabled .Values.kafka.auth.tls.enabled .Values.kafka.auth.tls.caSecret }}
+- name: kafka-ca
+  mountPath: {{ include "alphintra.kafkaCaDir" . }}
+  readOnly: true
+{{- end }}
 {{- end -}}
 
 {{/* Pod-level security context (non-root, RuntimeDefault seccomp). Call with the uid. */}}
