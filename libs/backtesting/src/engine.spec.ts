@@ -91,6 +91,12 @@ describe('runBacktest', () => {
     expect(curveFor('2.5').slice(2, 5)).toEqual(expected('2.5'));
   });
 
+  it('values an account beyond the exact integer range (≈ $90 million) in Dec, to the same text', () => {
+    const small = runBacktest(spec({ kind: 'fixed_quantity', quantity: '10' }), [bars()], params).equityCurve;
+    const large = runBacktest(spec({ kind: 'fixed_quantity', quantity: '10' }), [bars()], { ...params, initialCapital: '1000000000000' }).equityCurve;
+    expect(large.map((p) => p.equity)).toEqual(small.map((p) => formatDecimal(new Dec(p.equity).plus('999999999000'), 8)));
+  });
+
   it('skips a fixed-quantity entry cash cannot cover', () => {
     const r = runBacktest(spec({ kind: 'fixed_quantity', quantity: '1000' }), [bars()], params);
     expect(r.trades).toEqual([]);

@@ -19,7 +19,8 @@ import { metricsOf, type Metrics } from './metrics';
  *   line.ts, indicators.ts). Positions still open at the end are marked to market in the equity
  *   curve and are not listed as trades.
  * - The equity curve is cash + Σ quantity · close rounded to 8 places. Daily, while positions are
- *   whole shares of prices with at most 6 places, it is summed exactly in integers of 10^-8
+ *   whole shares of prices with at most 6 places and the sum stays below 2^53 · 10^-8 (≈ $90 million),
+ *   it is summed exactly in integers of 10^-8
  *   (rounding the cash once per fill: adding a multiple of 10^-6 does not change how a value rounds
  *   to 8 places, half-even included); otherwise in `Dec`. Both give the same text.
  */
@@ -139,26 +140,17 @@ interface SymbolState {
   entryDate: string;
   entryPrice: Dec;
   entryCost: Dec;
-  /** Closes in integers of 10^-8, when every one is held exactly (prices of at most 6 places). */
-  close8: Float64Array | null;
+  /** Closes as decimal units and the factor to 10^-8 units, when every close is held exactly that way. */
+  closeUnits: Float64Array | null;
+  to8: number;
   maxClose8: number;
-  /** The position as a whole number of shares whose value at any close stays an exact integer of 10^-8; else 0. */
+  /** Whole shares · the factor to 10^-8 units, while quantity · any close is an exact integer of 10^-8; else 0. */
   qtyN: number;
 }
 
 const ONE = new Dec(1);
 const BPS = new Dec(10_000);
 const E8 = 100_000_000;
-
-/** Closes as integers of 10^-8, or null when one is not held exactly. */
-function closesIn8(units: DecimalUnits | null): Float64Array | null {
-  if (!units) return null;
-  const f = E8 / units.scale;
-  if (units.maxUnits * f > Number.MAX_SAFE_INTEGER) return null;
-  const out = new Float64Array(units.units.length);
-  for (let i = 0; i < out.length; i++) out[i] = units.units[i]! * f;
-  return out;
-}
 
 /** An integer of 10^-8 as canonical decimal text (as formatDecimal writes it: no trailing zeros). */
 function format8(n: number): string {
@@ -206,6 +198,7 @@ export function runBacktest(spec: StrategySpec, series: SymbolBars[], params: Ba
   const commission = new Dec(params.commissionBps).div(BPS);
   const buyFactor = ONE.plus(new Dec(params.slippageBps).div(BPS));
   const sellFactor = ONE.minus(new Dec(params.slippageBps).div(BPS));
+  const withCommission = ONE.plus(commission);
   const fixedQty = spec.sizing.kind === 'fixed_quantity' ? new Dec(spec.sizing.quantity) : null;
   const percent = spec.sizing.kind === 'percent_of_equity' ? new Dec(spec.sizing.percent).div(100) : null;
 
@@ -222,8 +215,9 @@ export function runBacktest(spec: StrategySpec, series: SymbolBars[], params: Ba
       entryDate: '',
       entryPrice: ONE,
       entryCost: ONE,
-      close8: closesIn8(closeUnits),
-      maxClose8: closeUnits ? (closeUnits.maxUnits * E8) / closeUnits.scale : Infinity,
+      closeUnits: closeUnits && closeUnits.units,
+      to8: closeUnits ? E8 / closeUnits.scale : 0,
+      maxClose8: closeUnits ? closeUnits.maxUnits * (E8 / closeUnits.scale) : Infinity,
       qtyN: 0,
     };
   });
@@ -237,7 +231,7 @@ export function runBacktest(spec: StrategySpec, series: SymbolBars[], params: Ba
   const trades: Trade[] = [];
   const equityCurve: EquityPoint[] = [];
   const equityValues = new Float64Array(dates.length);
-  const today: SymbolState[] = [];
+  const today: SymbolState[] = new Array(states.length);
   let prevText = '';
   let prev8 = NaN;
 
@@ -250,17 +244,21 @@ export function runBacktest(spec: StrategySpec, series: SymbolBars[], params: Ba
 
   for (let d = 0; d < dates.length; d++) {
     const date = dates[d]!;
-    today.length = 0;
+    let count = 0;
+    let pending = false;
     let buying = false;
-    for (const s of states) {
+    for (let i = 0; i < states.length; i++) {
+      const s = states[i]!;
       if (s.bars.dates[s.ptr] !== date) continue;
-      today.push(s);
+      today[count++] = s;
+      if (s.pending) pending = true;
       if (s.pending === 'buy') buying = true;
     }
-    if (buying || held.length) {
+    if (pending) {
       // Fills at the open: sells first, then buys, sized on the previous close's equity.
       const prevEquity = buying && percent ? equityAtClose() : initial;
-      for (const s of today) {
+      for (let i = 0; i < count; i++) {
+        const s = today[i]!;
         if (s.pending !== 'sell' || !s.qty) continue;
         const price = new Dec(s.bars.open[s.ptr]!).mul(sellFactor);
         const notional = price.mul(s.qty);
@@ -281,11 +279,12 @@ export function runBacktest(spec: StrategySpec, series: SymbolBars[], params: Ba
         held.splice(held.indexOf(s), 1);
         cash8 = cashIn8(cash);
       }
-      for (const s of today) {
+      for (let i = 0; i < count; i++) {
+        const s = today[i]!;
         if (s.pending !== 'buy') continue;
         s.pending = null;
         const price = new Dec(s.bars.open[s.ptr]!).mul(buyFactor);
-        const unitCost = price.mul(ONE.plus(commission));
+        const unitCost = price.mul(withCommission);
         let qty: Dec;
         if (fixedQty) {
           qty = fixedQty;
@@ -300,7 +299,7 @@ export function runBacktest(spec: StrategySpec, series: SymbolBars[], params: Ba
         cash8 = cashIn8(cash);
         s.qty = qty;
         const n = qty.toNumber();
-        s.qtyN = s.close8 && Number.isInteger(n) && n * s.maxClose8 <= Number.MAX_SAFE_INTEGER ? n : 0;
+        s.qtyN = s.closeUnits && Number.isInteger(n) && n * s.maxClose8 <= Number.MAX_SAFE_INTEGER ? n * s.to8 : 0;
         s.entryDate = date;
         s.entryPrice = price;
         s.entryCost = cost;
@@ -308,7 +307,8 @@ export function runBacktest(spec: StrategySpec, series: SymbolBars[], params: Ba
       }
     }
     // Signals at the close.
-    for (const s of today) {
+    for (let i = 0; i < count; i++) {
+      const s = today[i]!;
       const t = s.ptr;
       const hasNext = t + 1 < s.bars.dates.length;
       if (s.qty) {
@@ -321,8 +321,9 @@ export function runBacktest(spec: StrategySpec, series: SymbolBars[], params: Ba
     let e8 = cash8;
     if (held.length) {
       daysExposed++;
-      for (const s of held) {
-        e8 = s.qtyN ? e8 + s.qtyN * s.close8![s.ptr - 1]! : NaN;
+      for (let i = 0; i < held.length; i++) {
+        const s = held[i]!;
+        e8 = s.qtyN ? e8 + s.qtyN * s.closeUnits![s.ptr - 1]! : NaN;
         if (!(Math.abs(e8) <= Number.MAX_SAFE_INTEGER)) break;
       }
     }

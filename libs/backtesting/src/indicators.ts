@@ -9,7 +9,7 @@ import { decimalUnits, type DecimalUnits, type Line } from './line';
  *
  * - **SMA** (and Bollinger's middle band): exact. Prices are decimals (numeric(20, 6) in storage), so
  *   each window sum is an integer count of 10^-places units, held exactly while period · max|units|
- *   ≤ 2^53 (cents: prices up to $90 billion / period; six places: $9 billion / period). The value is
+ *   ≤ 2^53 (at period 1,000: prices up to $90 billion in cents, $9 million with six places). The value is
  *   the double nearest sum / (period · 10^places), and rules break equal doubles by the rationals.
  *   Outside that (values that are not such decimals, or too large) it is a running sum in doubles
  *   with the tolerance below.

@@ -78,7 +78,7 @@ export function metricsOf(initial: Dec, curve: { date: string; equity: string }[
   const ratio = final.div(initial).toNumber();
   const cagr = days > 0 ? (ratio <= 0 ? -1 : ratio ** (365.25 / days) - 1) : null;
 
-  const wins = trades.filter((t) => new Dec(t.pnl).gt(0)).length;
+  const wins = trades.filter((t) => t.pnl[0] !== '-' && t.pnl !== '0').length; // canonical decimal text
   return {
     totalReturn: formatDecimal(totalReturn, 8),
     cagr: fmt(cagr),
