@@ -6,6 +6,15 @@ export interface RunnerState {
   /** Replay: how far the replay clock has come. */
   position?: string;
   error?: string;
+  /** A feed from a remote service (alpaca): its connection. */
+  connection?: {
+    state: string;
+    reason: string | null;
+    connections: number;
+    reconnects: number;
+    lastMessageAt: string | null;
+    backfill: { state: 'idle' | 'running' | 'done' | 'failed'; bars: number; reason: string | null };
+  };
 }
 
 /**
