@@ -206,6 +206,7 @@ AUTH_JWKS_URL: {{ printf "%s/api/v1/auth/.well-known/jwks.json" $auth | quote }}
 AUTH_REVOCATIONS_URL: {{ printf "%s/internal/v1/revoked-sessions" $auth | quote }}
 AUTH_ISSUER: {{ $root.Values.auth.issuer | quote }}
 AUTH_AUDIENCE: {{ $root.Values.auth.audience | quote }}
+KAFKA_BROKERS: {{ include "alphintra.kafkaBrokers" $root | quote }}
 {{- if eq .name "gateway" }}
 {{- range $s := include "alphintra.serviceList" $root | fromJsonArray }}
 GATEWAY_UPSTREAM_{{ upper $s }}: {{ include "alphintra.serviceUrl" (dict "root" $root "svc" $s) | quote }}
@@ -213,7 +214,6 @@ GATEWAY_UPSTREAM_{{ upper $s }}: {{ include "alphintra.serviceUrl" (dict "root" 
 {{- /* behind the ingress controller: one proxy hop whose X-Forwarded-For is trusted */}}
 GATEWAY_TRUSTED_PROXY_HOPS: {{ ternary "1" "0" $root.Values.ingress.enabled | quote }}
 {{- else }}
-KAFKA_BROKERS: {{ include "alphintra.kafkaBrokers" $root | quote }}
 DB_TOPOLOGY: {{ $root.Values.postgresql.topology | quote }}
 {{ $svc }}_DATABASE_HOST: {{ include "alphintra.dbHost" . | quote }}
 {{ $svc }}_DATABASE_PORT: {{ include "alphintra.dbPort" . | quote }}
