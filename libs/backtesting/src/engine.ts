@@ -152,6 +152,8 @@ const ONE = new Dec(1);
 const BPS = new Dec(10_000);
 const E8 = 100_000_000;
 
+const ZEROS = ['', '0', '00', '000', '0000', '00000', '000000', '0000000'];
+
 /** An integer of 10^-8 as canonical decimal text (as formatDecimal writes it: no trailing zeros). */
 function format8(n: number): string {
   const neg = n < 0;
@@ -165,14 +167,16 @@ function format8(n: number): string {
     int += 1;
     frac -= E8;
   }
-  let text = neg ? '-' + int : String(int);
-  if (frac) {
+  let text = neg ? '-' + int : '' + int;
+  if (frac !== 0) {
+    let f = frac | 0; // < 10^8: small-integer arithmetic from here
     let places = 8;
-    while (frac % 10 === 0) {
-      frac /= 10;
+    while (f % 10 === 0) {
+      f = (f / 10) | 0;
       places--;
     }
-    text += '.' + String(frac).padStart(places, '0');
+    const digits = '' + f;
+    text = text + '.' + ZEROS[places - digits.length] + digits;
   }
   return text;
 }
@@ -189,7 +193,7 @@ function floorDiv(x: Dec, y: Dec): Dec {
 
 /** Cash rounded half-even to 8 places, as an exact integer of 10^-8, or NaN when too large. */
 function cashIn8(cash: Dec): number {
-  const n = cash.toDecimalPlaces(8, Dec.ROUND_HALF_EVEN).times(E8).toNumber();
+  const n = Number(cash.toFixed(8, Dec.ROUND_HALF_EVEN).replace('.', '')); // "-12.34500000" → -1234500000
   return Number.isSafeInteger(n) ? n : NaN;
 }
 
@@ -199,6 +203,7 @@ export function runBacktest(spec: StrategySpec, series: SymbolBars[], params: Ba
   const buyFactor = ONE.plus(new Dec(params.slippageBps).div(BPS));
   const sellFactor = ONE.minus(new Dec(params.slippageBps).div(BPS));
   const withCommission = ONE.plus(commission);
+  const withoutCommission = ONE.minus(commission);
   const fixedQty = spec.sizing.kind === 'fixed_quantity' ? new Dec(spec.sizing.quantity) : null;
   const percent = spec.sizing.kind === 'percent_of_equity' ? new Dec(spec.sizing.percent).div(100) : null;
 
@@ -262,7 +267,7 @@ export function runBacktest(spec: StrategySpec, series: SymbolBars[], params: Ba
         if (s.pending !== 'sell' || !s.qty) continue;
         const price = new Dec(s.bars.open[s.ptr]!).mul(sellFactor);
         const notional = price.mul(s.qty);
-        const proceeds = notional.minus(notional.mul(commission));
+        const proceeds = notional.mul(withoutCommission);
         cash = cash.plus(proceeds);
         trades.push({
           symbol: s.bars.symbol,
@@ -270,7 +275,7 @@ export function runBacktest(spec: StrategySpec, series: SymbolBars[], params: Ba
           entryPrice: formatDecimal(s.entryPrice, 8),
           exitDate: date,
           exitPrice: formatDecimal(price, 8),
-          quantity: formatDecimal(s.qty, 8),
+          quantity: s.qtyN ? String(s.qtyN / s.to8) : formatDecimal(s.qty, 8),
           pnl: formatDecimal(proceeds.minus(s.entryCost), 8),
         });
         s.qty = null;
@@ -294,7 +299,7 @@ export function runBacktest(spec: StrategySpec, series: SymbolBars[], params: Ba
           if (qty.lte(0)) continue;
         }
         const notional = price.mul(qty);
-        const cost = notional.plus(notional.mul(commission));
+        const cost = notional.mul(withCommission);
         cash = cash.minus(cost);
         cash8 = cashIn8(cash);
         s.qty = qty;

@@ -36,7 +36,8 @@ const fmt = (x: number | null, scale = 8): string | null => (x === null || !Numb
 export function metricsOf(initial: Dec, curve: { date: string; equity: string }[], values: ArrayLike<number>, trades: { pnl: string }[], daysExposed: number): Metrics {
   const n = curve.length;
   const final = n ? new Dec(curve[n - 1]!.equity) : initial;
-  const totalReturn = final.div(initial).minus(1);
+  const growth = final.div(initial);
+  const totalReturn = growth.minus(1);
 
   // Doubles pick the worst (peak, trough) pair; the drawdown is then computed exactly from their text.
   let peak = initial.toNumber();
@@ -75,7 +76,7 @@ export function metricsOf(initial: Dec, curve: { date: string; equity: string }[
   const annual = Math.sqrt(TRADING_DAYS);
 
   const days = n > 1 ? (Date.parse(curve[n - 1]!.date) - Date.parse(curve[0]!.date)) / DAY_MS : 0;
-  const ratio = final.div(initial).toNumber();
+  const ratio = growth.toNumber();
   const cagr = days > 0 ? (ratio <= 0 ? -1 : ratio ** (365.25 / days) - 1) : null;
 
   const wins = trades.filter((t) => t.pnl[0] !== '-' && t.pnl !== '0').length; // canonical decimal text
