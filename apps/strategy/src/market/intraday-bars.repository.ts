@@ -36,6 +36,42 @@ export class IntradayBarsRepository {
     );
   }
 
+  /** Whole 1Min bars from a remote feed: a stored minute is replaced, not merged. */
+  async replaceMinuteBars(bars: MarketBar[]): Promise<void> {
+    if (!bars.length) return;
+    await query(
+      this.em.fork(),
+      `insert into "strategy_data"."intraday_bar" ("symbol", "start", "open", "high", "low", "close", "volume")
+       select r."symbol", to_timestamp(r."start" / 1000.0), r."open", r."high", r."low", r."close", r."volume"
+       from jsonb_to_recordset($1::jsonb) as r("symbol" text, "start" bigint, "open" numeric, "high" numeric, "low" numeric, "close" numeric, "volume" bigint)
+       where exists (select 1 from "strategy_data"."stock" s where s."symbol" = r."symbol")
+       on conflict ("symbol", "start") do update set
+         "open" = excluded."open", "high" = excluded."high", "low" = excluded."low", "close" = excluded."close", "volume" = excluded."volume"`,
+      [JSON.stringify(bars)],
+    );
+  }
+
+  /** The start (epoch ms) of each symbol's newest stored 1Min bar. */
+  async latestMinutes(symbols: string[]): Promise<Map<string, number>> {
+    const rows = await query<{ symbol: string; start: string | null }>(
+      this.em.fork(),
+      `select s."symbol", (select (extract(epoch from max(b."start")) * 1000)::bigint::text from "strategy_data"."intraday_bar" b where b."symbol" = s."symbol") as "start"
+       from unnest($1::text[]) as s("symbol")`,
+      [symbols],
+    );
+    return new Map(rows.filter((r) => r.start !== null).map((r) => [r.symbol, Number(r.start)]));
+  }
+
+  /** Listed instruments among `symbols`, or all of them. */
+  async listedSymbols(symbols?: string[]): Promise<string[]> {
+    const rows = await query<{ symbol: string }>(
+      this.em.fork(),
+      `select "symbol" from "strategy_data"."stock" where "status" = 'listed' and ($1::text[] is null or "symbol" = any($1::text[])) order by "symbol"`,
+      [symbols ?? null],
+    );
+    return rows.map((r) => r.symbol);
+  }
+
   /** Bars of `minutes` minutes from the stored 1Min bars in [from, to), after `after`, oldest first. */
   list(symbol: string, minutes: number, from: Date | null, to: Date | null, after: Date | null, limit: number): Promise<IntradayBarRow[]> {
     const range = `"symbol" = $1 and ($2::timestamptz is null or "start" >= $2) and ($3::timestamptz is null or "start" < $3)`;

@@ -2,13 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { LOGGER, PLATFORM } from '@alphintra/platform-http';
 import { StreamPublisher, type MessagingLogger } from '@alphintra/platform-messaging';
+import { wireDecimal } from '../common/decimal';
 import type { StrategyEnv } from '../env';
 import type { FeedChange } from './dto/market.dto';
 import type { FeedRunner } from './feed-runner';
 import { IntradayBarsRepository } from './intraday-bars.repository';
-import { MarketFeedRepository, type FeedSetting } from './market-feed.repository';
+import { MarketFeedRepository, type AlpacaSetting, type FeedSetting, type SealedAlpacaKey } from './market-feed.repository';
 import { MarketPublisher } from './market.publisher';
 import { ALWAYS_OPEN, US_REGULAR_HOURS } from './market-session';
+import { AlpacaFeed } from './alpaca/alpaca.feed';
+import { openAlpacaKey, sealAlpacaKey } from './alpaca/sealed-key';
+import { AlpacaKeyRequiredError, SealingKeyMissingError, UnlistedSymbolsError } from './market.errors';
 import { ReplayFeed } from './replay.feed';
 import { SimulatedFeed } from './simulated.feed';
 
@@ -78,6 +82,8 @@ export class MarketFeedService implements OnApplicationBootstrap, BeforeApplicat
       seed: s.seed,
       speed: s.speed,
       from: s.replayFrom,
+      alpaca: s.mode === 'alpaca' ? s.alpaca : null,
+      alpacaKey: s.alpacaKey ? { keyIdLast4: s.alpacaKey.last4, sealedWith: s.alpacaKey.keyId } : null,
       alwaysOpen: this.env.MARKET_FEED_ALWAYS_OPEN,
       session: {
         open,
@@ -94,11 +100,29 @@ export class MarketFeedService implements OnApplicationBootstrap, BeforeApplicat
   }
 
   async change(c: FeedChange, userId: string) {
+    let alpaca: AlpacaSetting | null = null;
+    let alpacaKey: SealedAlpacaKey | null | 'keep' = 'keep';
+    if (c.mode === 'alpaca') {
+      if (c.symbols) {
+        const listed = new Set(await this.bars.listedSymbols(c.symbols));
+        const unlisted = c.symbols.filter((x) => !listed.has(x));
+        if (unlisted.length) throw new UnlistedSymbolsError(unlisted);
+      }
+      if (c.keyId && c.secretKey) {
+        const sealing = this.env.MARKET_CREDENTIALS_KEY;
+        if (!sealing) throw new SealingKeyMissingError();
+        const id = this.env.MARKET_CREDENTIALS_KEY_ID;
+        alpacaKey = { sealed: sealAlpacaKey(sealing, id, { key: c.keyId, secret: c.secretKey }), keyId: id, last4: c.keyId.slice(-4) };
+      } else if (!(await this.feeds.read()).alpacaKey) throw new AlpacaKeyRequiredError();
+      alpaca = { feed: c.feed, symbols: c.symbols ? [...new Set(c.symbols)].sort() : null };
+    } else if (c.forgetAlpacaKey) alpacaKey = null;
     await this.feeds.change({
       mode: c.mode,
       seed: c.mode === 'simulated' ? c.seed : null,
-      speed: c.mode === 'off' ? 1 : c.speed,
+      speed: c.mode === 'simulated' || c.mode === 'replay' ? c.speed : 1,
       replayFrom: c.mode === 'replay' ? c.from : null,
+      alpaca,
+      alpacaKey,
       changedBy: userId,
     });
     await this.reconcile();
@@ -142,10 +166,45 @@ export class MarketFeedService implements OnApplicationBootstrap, BeforeApplicat
             { seed: s.seed!, speed: s.speed, tickMs: this.env.MARKET_FEED_TICK_MS, session: this.session, instruments: await this.bars.listedWithPrice() },
             this.logger,
           )
-        : new ReplayFeed(out, this.bars, { from: s.replayFrom!, speed: s.speed }, this.logger);
+        : s.mode === 'alpaca'
+          ? await this.alpacaFeed(s, out)
+          : new ReplayFeed(out, this.bars, { from: s.replayFrom!, speed: s.speed }, this.logger);
     this.runner = { revision: s.revision, feed, out };
     feed.start();
     this.logger.info({ mode: s.mode, seed: s.seed, speed: s.speed, from: s.replayFrom, revision: s.revision }, 'market feed started');
+  }
+
+  private async alpacaFeed(s: FeedSetting, out: MarketPublisher): Promise<AlpacaFeed> {
+    const e = this.env;
+    const symbols = s.alpaca!.symbols ?? (await this.bars.listedSymbols());
+    const prices = new Map((await this.bars.listedWithPrice()).map((i) => [i.symbol, i.lastClose]));
+    let credentials: { key: string; secret: string } | { error: string };
+    if (!s.alpacaKey) credentials = { error: 'no alpaca key is stored' };
+    else if (!e.MARKET_CREDENTIALS_KEY) credentials = { error: 'MARKET_CREDENTIALS_KEY is not set, so the stored alpaca key cannot be opened' };
+    else {
+      try {
+        credentials = openAlpacaKey(e.MARKET_CREDENTIALS_KEY, s.alpacaKey.keyId, s.alpacaKey.sealed);
+      } catch (err) {
+        credentials = { error: (err as Error).message };
+      }
+    }
+    return new AlpacaFeed(
+      out,
+      this.bars,
+      {
+        streamUrl: e.MARKET_ALPACA_STREAM_URL,
+        dataUrl: e.MARKET_ALPACA_DATA_URL,
+        feed: s.alpaca!.feed,
+        symbols,
+        credentials,
+        backoffMs: e.MARKET_ALPACA_BACKOFF_MS,
+        backoffMaxMs: Math.max(e.MARKET_ALPACA_BACKOFF_MAX_MS, e.MARKET_ALPACA_BACKOFF_MS),
+        timeoutMs: e.MARKET_ALPACA_TIMEOUT_MS,
+        backfillDays: e.MARKET_ALPACA_BACKFILL_DAYS,
+        lastPrices: new Map([...prices].map(([k, v]) => [k, wireDecimal(v)!])),
+      },
+      this.logger,
+    );
   }
 
   private async stopRunner(): Promise<void> {

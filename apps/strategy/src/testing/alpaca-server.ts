@@ -149,7 +149,7 @@ export class AlpacaTestServer {
   private rest(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', this.dataUrl);
     const match = /^\/v2\/stocks\/([^/]+)\/bars$/.exec(url.pathname);
-    const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    const json = (status: number, body: unknown): void => void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     if (req.method !== 'GET' || !match) return json(404, { message: 'Not Found' });
     const symbol = decodeURIComponent(match[1]!);
     const query = Object.fromEntries(url.searchParams);
