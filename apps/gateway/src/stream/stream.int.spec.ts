@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { OrderFilled, OrderRouted, OrderSubmitted, PositionChanged, QuoteUpdated } from '@alphintra/contracts';
+import { OrderFilled, OrderPartiallyFilled, OrderRouted, OrderSubmitted, PositionChanged, QuoteUpdated } from '@alphintra/contracts';
 import { FakeRevocationFeed } from '../testing/fake-revocation-feed';
 import { HandMadeTokens } from '../testing/hand-made-tokens';
 import { StreamEvents } from '../testing/stream-events';
@@ -13,6 +13,7 @@ const order = (userId: string, orderId = randomUUID()) => ({ orderId, userId, sy
 const submitted = (o: ReturnType<typeof order>) => ({ ...o, referencePrice: '100', buyingPower: '9000', submittedAt: now() });
 const routed = (o: ReturnType<typeof order>) => ({ ...o, assessmentId: randomUUID(), routedAt: now() });
 const filled = (o: ReturnType<typeof order>) => ({ orderId: o.orderId, userId: o.userId, symbol: o.symbol, side: o.side, quantity: o.quantity, avgFillPrice: '100.05', filledAt: now() });
+const pick = (o: ReturnType<typeof order>) => ({ orderId: o.orderId, userId: o.userId, symbol: o.symbol });
 const positionFill = (o: ReturnType<typeof order>, fillQuantity: string, quantity: string) => ({
   userId: o.userId,
   symbol: o.symbol,
@@ -139,6 +140,9 @@ describe('gateway: /api/v1/stream over real Kafka', () => {
       await events.publish(OrderSubmitted, [{ key: bo.orderId, data: submitted(bo) }]);
       const sent = await events.publish(OrderSubmitted, [{ key: ao.orderId, data: submitted(ao) }]);
       await events.publish(OrderRouted, [{ key: ao.orderId, data: routed(ao) }]);
+      await events.publish(OrderPartiallyFilled, [
+        { key: ao.orderId, data: { ...pick(ao), side: 'buy', fillQuantity: '4', fillPrice: '100', filledQuantity: '4', avgFillPrice: '100', filledAt: now() } },
+      ]);
       await events.publish(PositionChanged, [{ key: `${alice}:AAPL`, data: positionFill(ao, '4', '4') }]);
       await events.publish(PositionChanged, [{ key: `${alice}:AAPL`, data: positionFill(ao, '6', '10') }]);
       const last = await events.publishOne(OrderFilled, ao.orderId, filled(ao));
@@ -154,7 +158,7 @@ describe('gateway: /api/v1/stream over real Kafka', () => {
         ['fill', 'filled', '10'],
       ]);
       expect(updates[0]).toMatchObject({ eventId: sent[0]!.id, order: { id: ao.orderId, userId: alice, symbol: 'AAPL', side: 'buy', type: 'market', quantity: '10', timeInForce: 'day' } });
-      expect(updates[2]!.fill).toEqual({ quantity: '4' });
+      expect(updates[2]!.fill).toEqual({ quantity: '4', price: '100' });
       expect(updates[3]!.order).toMatchObject({ avgFillPrice: '100.05', quantity: '10' });
       expect(a.of('account').map((d) => [d.kind, d.symbol, d.quantity])).toEqual([
         ['position', 'AAPL', '4'],

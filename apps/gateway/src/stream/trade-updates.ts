@@ -3,14 +3,13 @@ import {
   OrderCancelRequested,
   OrderExpired,
   OrderFilled,
+  OrderPartiallyFilled,
   OrderRejected,
   OrderRouted,
   OrderSubmitted,
-  PositionChanged,
   type EventContract,
   type EventData,
 } from '@alphintra/contracts';
-import { Dec, formatDecimal } from '@alphintra/money';
 import type { SubscribedEvent } from '@alphintra/platform-messaging';
 
 /** Alpaca's trade-update event names, which most trading clients already handle. */
@@ -40,8 +39,8 @@ export interface TradeUpdate {
   eventId: string;
   at: string;
   order: OrderView;
-  /** For `partial_fill`: the quantity this fill booked. */
-  fill?: { quantity: string };
+  /** For `partial_fill`: what this fill booked. */
+  fill?: { quantity: string; price: string };
 }
 
 /** trading's order statuses (GET /orders), so a client can put an update beside what it read there. */
@@ -52,6 +51,7 @@ const ORDER_EVENTS = new Map<EventContract, { event: TradeEvent; status: string 
   [OrderSubmitted, { event: 'pending_new', status: 'pending_risk' }],
   [OrderRouted, { event: 'new', status: 'routed' }],
   [OrderRejected, { event: 'rejected', status: 'rejected' }],
+  [OrderPartiallyFilled, { event: 'partial_fill', status: 'partially_filled' }],
   [OrderFilled, { event: 'fill', status: 'filled' }],
   [OrderCancelRequested, { event: 'pending_cancel', status: 'cancel_requested' }],
   [OrderCancelled, { event: 'canceled', status: 'cancelled' }],
@@ -60,7 +60,9 @@ const ORDER_EVENTS = new Map<EventContract, { event: TradeEvent; status: string 
 
 export const ORDER_CONTRACTS = [...ORDER_EVENTS.keys()];
 
-type AnyOrderData = Partial<EventData<typeof OrderSubmitted> & EventData<typeof OrderFilled> & EventData<typeof OrderRejected> & EventData<typeof OrderExpired>> & {
+type AnyOrderData = Partial<
+  EventData<typeof OrderSubmitted> & EventData<typeof OrderFilled> & EventData<typeof OrderPartiallyFilled> & EventData<typeof OrderRejected> & EventData<typeof OrderExpired>
+> & {
   orderId: string;
   userId: string;
   symbol: string;
@@ -79,9 +81,8 @@ export class OrderViews {
     return this.views.size;
   }
 
-  /** The update a trading.order.* or trading.position.changed event makes, if it makes one. */
+  /** The update a trading.order.* event makes, if it makes one. */
   apply({ contract, event }: SubscribedEvent): TradeUpdate | undefined {
-    if (contract === PositionChanged) return this.positionFill(event.id, event.data as EventData<typeof PositionChanged>);
     const mapped = ORDER_EVENTS.get(contract);
     if (!mapped) return undefined;
     const d = event.data as AnyOrderData;
@@ -94,26 +95,12 @@ export class OrderViews {
     // A late event never moves a finished order back (events of one order arrive in order, but a view can start late).
     if (!TERMINAL.has(view.status) || TERMINAL.has(mapped.status)) view.status = mapped.status;
     if (contract === OrderFilled) Object.assign(view, { filledQuantity: d.quantity, avgFillPrice: d.avgFillPrice, side: d.side });
+    if (contract === OrderPartiallyFilled) Object.assign(view, { filledQuantity: d.filledQuantity, avgFillPrice: d.avgFillPrice, side: d.side });
     if (contract === OrderCancelled || contract === OrderExpired) view.filledQuantity = d.filledQuantity;
     if (contract === OrderRejected) view.rejectReasons = d.reasons;
     view.updatedAt = event.time;
-    return { event: mapped.event, eventId: event.id, at: event.time, order: { ...view } };
-  }
-
-  /**
-   * Trading publishes no order event for a partial fill, only the position it changed (with the
-   * order and the fill's quantity). A fill that leaves the order open is a `partial_fill`; the last
-   * one is told by trading.order.filled. Without the order's quantity nothing can be told.
-   */
-  private positionFill(eventId: string, d: EventData<typeof PositionChanged>): TradeUpdate | undefined {
-    if (!d.orderId || !d.fillQuantity) return undefined;
-    const view = this.views.get(d.orderId);
-    if (!view || view.userId !== d.userId || view.quantity === undefined || TERMINAL.has(view.status)) return undefined;
-    const filled = new Dec(view.filledQuantity ?? '0').plus(d.fillQuantity);
-    if (filled.gte(view.quantity)) return undefined;
-    this.touch(view.id, () => view);
-    Object.assign(view, { filledQuantity: formatDecimal(filled), status: 'partially_filled', updatedAt: d.changedAt });
-    return { event: 'partial_fill', eventId, at: d.changedAt, order: { ...view }, fill: { quantity: d.fillQuantity } };
+    const fill = contract === OrderPartiallyFilled ? { fill: { quantity: d.fillQuantity!, price: d.fillPrice! } } : {};
+    return { event: mapped.event, eventId: event.id, at: event.time, order: { ...view }, ...fill };
   }
 
   private touch(id: string, create: () => OrderView): OrderView {

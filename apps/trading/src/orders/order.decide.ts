@@ -38,7 +38,7 @@ export type OrderEvent =
   | { kind: 'venue_rejected'; reason: string }
   | { kind: 'venue_cancelled'; reason: string; at: Date };
 
-export type Publication = 'routed' | 'rejected' | 'cancel_requested' | 'cancelled' | 'expired' | 'filled' | 'position_changed';
+export type Publication = 'routed' | 'rejected' | 'cancel_requested' | 'cancelled' | 'expired' | 'partially_filled' | 'filled' | 'position_changed';
 
 export interface OrderChanges {
   filledQuantity?: Dec;
@@ -136,7 +136,7 @@ function fill(o: OrderFacts, quantity: Dec, price: Dec): Decision {
   return step(o, complete ? 'fill_full' : 'fill_partial', `fill ${quantity.toFixed()} @ ${price.toFixed()}`, {
     changes,
     ledger,
-    publish: complete ? ['filled', 'position_changed'] : ['position_changed'],
+    publish: complete ? ['filled', 'position_changed'] : ['partially_filled', 'position_changed'],
   });
 }
 

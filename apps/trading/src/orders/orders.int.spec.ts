@@ -7,6 +7,7 @@ import {
   OrderCancelled,
   OrderCancelRequested,
   OrderFilled,
+  OrderPartiallyFilled,
   OrderRejected,
   OrderRouted,
   OrderSubmitted,
@@ -137,6 +138,7 @@ describe('trading orders, the order saga and the portfolio', () => {
     await execute(report(o, alice, { quantity: '4', price: '99', cumulativeQuantity: '4', leavesQuantity: '6' }));
     let now = await order(alice, o.id);
     expect(now).toMatchObject({ status: 'partially_filled', filledQuantity: '4', avgFillPrice: '99' });
+    expect((await f.eventsOf(OrderPartiallyFilled.type, o.id))[0]!.data).toMatchObject({ side: 'buy', fillQuantity: '4', fillPrice: '99', filledQuantity: '4', avgFillPrice: '99' });
     expect(dec((await account(alice))!.cash).eq(10000 - 396)).toBe(true);
     expect(dec((await account(alice))!.reserved).eq(600)).toBe(true);
 

@@ -5,6 +5,7 @@ import {
   OrderCancelRequested,
   OrderExpired,
   OrderFilled,
+  OrderPartiallyFilled,
   OrderRejected,
   OrderRouted,
   PositionChanged,
@@ -121,6 +122,16 @@ export class SagaService {
       else if (p === 'cancel_requested') await this.outbox.record(em, OrderCancelRequested, order.id, { ...base, requestedAt: when, reason: d.reason ?? undefined });
       else if (p === 'cancelled') await this.outbox.record(em, OrderCancelled, order.id, { ...base, filledQuantity: wire(order.filled_quantity), cancelledAt: when });
       else if (p === 'expired') await this.outbox.record(em, OrderExpired, order.id, { ...base, filledQuantity: wire(order.filled_quantity), expiredAt: when });
+      else if (p === 'partially_filled' && o.event.kind === 'fill')
+        await this.outbox.record(em, OrderPartiallyFilled, order.id, {
+          ...base,
+          side: order.side,
+          fillQuantity: wire(o.event.quantity),
+          fillPrice: wire(o.event.price),
+          filledQuantity: wire(order.filled_quantity),
+          avgFillPrice: wire(order.avg_fill_price!),
+          filledAt: when,
+        });
       else if (p === 'filled')
         await this.outbox.record(em, OrderFilled, order.id, { ...base, side: order.side, quantity: wire(order.filled_quantity), avgFillPrice: wire(order.avg_fill_price!), filledAt: when });
       else if (p === 'position_changed' && o.moved && o.event.kind === 'fill') {

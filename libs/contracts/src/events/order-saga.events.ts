@@ -67,6 +67,25 @@ export const OrderFilled = defineEvent({
   schema: z.object({ orderId: z.uuid(), userId: z.uuid(), symbol, side, quantity: decimalString, avgFillPrice: decimalString, filledAt: isoTime }),
 });
 
+/** A fill that leaves the order open: what it booked and where the order stands (the last fill is trading.order.filled). */
+export const OrderPartiallyFilled = defineEvent({
+  type: 'trading.order.partially-filled',
+  version: 1,
+  topic: TOPICS.tradingOrder,
+  schema: z.object({
+    orderId: z.uuid(),
+    userId: z.uuid(),
+    symbol,
+    side,
+    fillQuantity: decimalString,
+    fillPrice: decimalString,
+    /** The order's cumulative filled quantity and average price after this fill. */
+    filledQuantity: decimalString,
+    avgFillPrice: decimalString,
+    filledAt: isoTime,
+  }),
+});
+
 export const OrderCancelRequested = defineEvent({
   type: 'trading.order.cancel-requested',
   version: 1,
