@@ -6,6 +6,7 @@ describe('gateway routes', () => {
     expect(upstreamOf('/api/v1/market/feed?x=1')).toBe('strategy');
     expect(upstreamOf('/api/v1/market/feedback')).toBe('trading');
     expect(upstreamOf('/api/v1/market/clock')).toBe('trading');
+    expect(upstreamOf('/api/v1/market/imports/0195')).toBe('strategy');
     expect(upstreamOf('/api/v1/quotes?symbols=AAPL')).toBe('strategy');
     expect(upstreamOf('/api/v1/positions/AAPL')).toBe('trading');
     expect(upstreamOf('/api/v1/account/activities')).toBe('trading');

@@ -40,6 +40,7 @@ export const ROUTES: Record<string, Upstream> = {
 /** Paths under an area that another service owns (the longer prefix wins): strategy runs the market feed, trading the clock. */
 export const SUB_ROUTES: Record<string, Upstream> = {
   'market/feed': 'strategy',
+  'market/imports': 'strategy',
 };
 
 /** APIs every service serves for itself at `<prefix>/<service>` (the platform's admin API); also passed through unchanged. */

@@ -26,8 +26,8 @@ export interface HttpOptions {
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
-/** Probes and scrapes, which would drown the access log. */
-const UNLOGGED = /^\/(health|metrics)(\/|\?|$)/;
+/** Probes, scrapes and the revocation feed every app polls every 2 s, which would drown the access log. */
+const UNLOGGED = /^\/(health|metrics|internal\/v1\/revoked-sessions)(\/|\?|$)/;
 
 /**
  * One access-log line per request, at info, when it completes: method, path (never the query
