@@ -67,6 +67,18 @@ describe('SMA crossovers at exact ties', () => {
   });
 });
 
+describe('SMAs closer than a double can tell apart', () => {
+  it('are ordered by their exact fractions', () => {
+    // Prices of six places near $2 billion (the largest an exact SMA 4 holds): SMA 3 = 2e9 + 1e-6 / 3 and
+    // SMA 4 = 2e9 + 1e-6 / 4 round to the same double (spacing 2.4e-7), yet SMA 3 is the larger.
+    const closes = [2_000_000_000, 2_000_000_000, 2_000_000_000, 2_000_000_000.000001];
+    expect(sma(closes, 3)[3]).toBe(sma(closes, 4)[3]);
+    expect(firing(closes, above, 3, 4)).toEqual([3]);
+    expect(firing(closes, (l, r) => ({ compare: { left: r, op: '<', right: l } }), 3, 4)).toEqual([3]);
+    expect(firing(closes, (l, r) => ({ compare: { left: l, op: '<=', right: r } }), 3, 4)).toEqual([]);
+  });
+});
+
 const cents = fc.integer({ min: 1, max: 10_000_000 }); // $0.01 … $100,000.00
 const toPrice = (c: number) => c / 100; // the double nearest the decimal, as a parsed price is
 
