@@ -54,6 +54,7 @@ describe('runBacktestInThread', () => {
     const run = runBacktestInThread({ spec: SPEC, bars: Array.from({ length: 20 }, (_, i) => packed(series(`S${i}`, 20_000))), params }, { timeBudgetMs: 1 });
     await expect(run).rejects.toBeInstanceOf(BacktestOverBudgetError);
     await expect(run).rejects.toThrow('the backtest did not finish within its time budget of 0.001 s');
-    expect(Date.now() - started).toBeLessThan(5_000);
+    // terminated, not awaited: a bound far above a thread's start even on a loaded machine (5 s flaked at load 20)
+    expect(Date.now() - started).toBeLessThan(30_000);
   });
 });
