@@ -16,11 +16,21 @@ apps=("$@")
 
 if [[ -z ${NODE_IMAGE:-} ]]; then NODE_IMAGE=$(bash tools/containers/node-image.sh); fi
 
+# One snapshot of the work tree (tracked and untracked files git does not ignore) for all ten
+# builds: the same source in every image, and the shared build stages stay cached while
+# someone edits the tree during the builds.
+ctx=$(mktemp -d "${TMPDIR:-/tmp}/alphintra-context.XXXXXX")
+trap 'rm -rf "$ctx"' EXIT
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  git ls-files -z -co --exclude-standard | tar --null --ignore-failed-read -T - -cf - 2>/dev/null | tar -xf - -C "$ctx"
+else
+  tar --exclude=./node_modules --exclude=./dist --exclude=./.local -cf - . | tar -xf - -C "$ctx"
+fi
 args=(--layers --build-arg "NODE_IMAGE=$NODE_IMAGE" --build-arg "VERSION=0.0.0-$TAG"
-      --build-arg "REVISION=$(git rev-parse HEAD 2>/dev/null || echo unknown)" -f docker/Dockerfile)
+      --build-arg "REVISION=$(git rev-parse HEAD 2>/dev/null || echo unknown)" -f "$ctx/docker/Dockerfile")
 if [[ $ALPHINTRA_CONTAINER_ENGINE == podman ]]; then
   # docker format: OCI images drop HEALTHCHECK; podman reads <Dockerfile>.dockerignore only when told
-  args+=(--format docker --ignorefile docker/Dockerfile.dockerignore)
+  args+=(--format docker --ignorefile "$ctx/docker/Dockerfile.dockerignore")
 fi
 # a TLS-intercepting proxy's CA (what npm on this machine trusts) for npm install in the build
 ca=${NODE_EXTRA_CA_CERTS:-$(npm config get cafile 2>/dev/null || true)}
@@ -30,7 +40,7 @@ ca=${NODE_EXTRA_CA_CERTS:-$(npm config get cafile 2>/dev/null || true)}
 for app in "${apps[@]}"; do
   started=$SECONDS
   log="$ALPHINTRA_CACHE/containers/build-$app.log"
-  if ! engine build "${args[@]}" --build-arg "APP=$app" -t "alphintra/$app:$TAG" . >"$log" 2>&1; then
+  if ! engine build "${args[@]}" --build-arg "APP=$app" -t "alphintra/$app:$TAG" "$ctx" >"$log" 2>&1; then
     tail -30 "$log" >&2
     cdie "building alphintra/$app:$TAG failed (log $log)"
   fi
