@@ -45,6 +45,8 @@ const SHARED = new Set([
 ]);
 /** Path ids that name something inside the caller's own account (a position by its symbol): another user's cannot be named, and one the caller lacks is 404. */
 const CALLERS_OWN = new Set(['/api/v1/positions/{symbol}']);
+/** Path parameters that select a period of the caller's own data (a month's statement): always answered, never with another user's rows. */
+const CALLERS_PERIOD = new Set(['/api/v1/account/statements/{month}.csv']);
 
 describe('the security matrix through the gateway', () => {
   let platform: E2ePlatform;
@@ -157,7 +159,7 @@ describe('the security matrix through the gateway', () => {
 
   it("answers 404 to every operation on another user's resources, and lists none of them", async () => {
     const withIds = ops.filter((o) => !o.privileged && o.pathParams.length > 0);
-    const unclassified = withIds.filter((o) => !OWNED[o.path] && !SHARED.has(o.path) && !CALLERS_OWN.has(o.path)).map((o) => `${o.method} ${o.path}`);
+    const unclassified = withIds.filter((o) => !OWNED[o.path] && !SHARED.has(o.path) && !CALLERS_OWN.has(o.path) && !CALLERS_PERIOD.has(o.path)).map((o) => `${o.method} ${o.path}`);
     expect(unclassified).toEqual([]);
     const checked: string[] = [];
     for (const op of withIds.filter((o) => OWNED[o.path])) {
@@ -172,6 +174,11 @@ describe('the security matrix through the gateway', () => {
     }
     expect(new Set(checked)).toEqual(new Set(Object.keys(owned)));
     for (const op of withIds.filter((o) => CALLERS_OWN.has(o.path))) await expectProblem(await send(op.method.toUpperCase(), fill(op), { token: token.b }), 404, `B: ${op.method} ${op.path}`);
+    for (const op of withIds.filter((o) => CALLERS_PERIOD.has(o.path))) {
+      const r = await send('GET', op.path.replace('{month}', new Date().toISOString().slice(0, 7)), { token: token.b });
+      const text = await r.text();
+      expect({ op: op.path, status: r.status, leaked: Object.values(owned).filter((id) => text.includes(id)) }).toEqual({ op: op.path, status: 200, leaked: [] });
+    }
 
     // B's lists, and the lookups by order id, hold nothing of A's.
     const lists = ops.filter((o) => o.method === 'get' && !o.privileged && !o.streams && o.pathParams.length === 0);
