@@ -23,7 +23,7 @@ export class MarketController {
   /** `simulated` (seed, speed), `replay` (stored 1Min bars from a date, at a speed) or `off`; kept over restarts. */
   @Put('market/feed')
   @Roles('admin')
-  @ApiDoc({ body: feedChange, status: 200, response: feedResponse, problems: [] })
+  @ApiDoc({ body: feedChange, status: 200, response: feedResponse, problems: [422] })
   change(@Body(new ZodPipe(feedChange)) body: FeedChange, @CurrentUser() user: Principal) {
     return this.feed.change(body, user.userId);
   }

@@ -48,7 +48,7 @@ export class PortfolioController {
   /** A month's statement: opening cash, every activity, the positions at the month's end, closing cash. */
   @Get('account/statements/:month.csv')
   @Header('content-type', 'text/csv; charset=utf-8')
-  @ApiParam({ name: 'month', required: true, schema: { type: 'string', pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$' }, description: 'yyyy-mm (UTC)' })
+  @ApiParam({ name: 'month', required: true, schema: { type: 'string', pattern: '^(19[7-9][0-9]|2[0-9]{3})-(0[1-9]|1[0-2])$' }, description: 'yyyy-mm (UTC), 1970-01 to 2999-12' })
   @ApiResponse({ status: 200, description: 'The statement as CSV', content: { 'text/csv': { schema: { type: 'string' } } } })
   @ApiProblems(400, 414)
   statement(@CurrentUser() user: Principal, @Param(new ZodPipe(statementParams)) p: { month: string }) {

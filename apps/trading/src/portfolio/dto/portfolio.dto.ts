@@ -19,4 +19,5 @@ export const closePositionQuery = z
   .refine((q) => !(q.quantity && q.percentage), { message: 'give quantity or percentage, not both', path: ['percentage'] });
 export type ClosePositionQuery = z.infer<typeof closePositionQuery>;
 
-export const statementParams = z.strictObject({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be yyyy-mm') });
+/** yyyy-mm, 1970 to 2999: the ledger has nothing earlier, and PostgreSQL refuses year 0. */
+export const statementParams = z.strictObject({ month: z.string().regex(/^(19[7-9]\d|2\d{3})-(0[1-9]|1[0-2])$/, 'must be yyyy-mm, 1970-01 to 2999-12') });
