@@ -111,12 +111,15 @@ describe('market data: feeds, quotes and intraday bars', () => {
     expect(put.body).toMatchObject({ mode: 'simulated', seed: 42, speed: 60, from: null, runner: { here: true, status: 'running' } });
     const since = Date.now();
     const bar = await f.tap.waitFor<Bar>(BarClosed.type, (d) => d.symbol === 'MKTA' && d.timeframe === '1Min' && Date.parse(d.start) >= since - 60_000, 90_000);
+    // a symbol's last price goes out at the end of its interval: a bar can close before the first one has
+    const pricesSince = () => f.tap.of<EventData<typeof PriceUpdated>>(PriceUpdated.type).filter((e) => Date.parse(e.time) >= since);
+    await until('a last price of each symbol', async () => new Set(pricesSince().map((e) => e.data.symbol)), (seen) => seen.has('MKTA') && seen.has('MKTB'), 30_000);
+    const prices = pricesSince();
     const seconds = (Date.now() - since) / 1000;
 
     const quotes = f.tap.of<Quote>(QuoteUpdated.type).filter((e) => Date.parse(e.time) >= since);
     expect(new Set(quotes.map((e) => e.subject))).toEqual(new Set(['MKTA', 'MKTB']));
     for (const { data: q } of quotes) expect(new Dec(q.ask).gt(q.bid)).toBe(true);
-    const prices = f.tap.of<EventData<typeof PriceUpdated>>(PriceUpdated.type).filter((e) => Date.parse(e.time) >= since);
     const trades = (await feed()).body.runner.published.trades;
     for (const s of ['MKTA', 'MKTB']) {
       const n = prices.filter((e) => e.data.symbol === s).length;
