@@ -67,7 +67,8 @@ describe('the order saga under faults', () => {
     const submit = async (n: number) => {
       const token = accounts[n % ACCOUNTS];
       const key = randomUUID();
-      const side = n % 5 === 4 ? 'sell' : 'buy';
+      // every fifth order of each account sells a share of a symbol that account bought before
+      const side = Math.floor(n / ACCOUNTS) % 5 === 4 ? 'sell' : 'buy';
       const body = JSON.stringify({ symbol: symbols[n % symbols.length], side, type: 'market', quantity: '1', timeInForce: 'day' });
       const deadline = Date.now() + 180_000;
       for (;;) {
