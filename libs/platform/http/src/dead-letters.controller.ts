@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Injectable, Post, Query, Req, UseGuards, type CanActivate, type ExecutionContext, type Type } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtension, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
@@ -92,6 +92,7 @@ export function deadLettersController(service: string): Type {
     constructor(@Inject(DeadLetters) private readonly letters: DeadLetters) {}
 
     @Get()
+    @ApiExtension('x-roles', ['admin'])
     @ApiDoc({
       summary: `The dead letters of ${service}'s event consumer (admin), by topic, partition and offset`,
       query: deadLettersQuery,
@@ -105,6 +106,7 @@ export function deadLettersController(service: string): Type {
 
     @Post('redrive')
     @HttpCode(200)
+    @ApiExtension('x-roles', ['admin'])
     @ApiDoc({
       summary: `Publishes ${service}'s dead letters again to their topics (admin); a dead letter is published again at most once`,
       body: redriveBody,
