@@ -184,9 +184,12 @@ describe('the security matrix through the gateway', () => {
     const lists = ops.filter((o) => o.method === 'get' && !o.privileged && !o.streams && o.pathParams.length === 0);
     const mine = Object.values(owned);
     for (const op of lists) {
+      // lookups by A's order id, and the required parameters of public data (quotes, the calendar)
+      const known: Record<string, string> = { orderId: owned.order!, symbols: symbol, from: '2026-12-01', to: '2026-12-31' };
       const required = (op.operation.parameters ?? []).filter((p) => p.in === 'query' && p.required).map((p) => p.name);
-      const query = op.operation.parameters?.some((p) => p.name === 'orderId') ? `?orderId=${owned.order}` : '';
-      if (required.some((p) => p !== 'orderId')) throw new Error(`${op.path} needs query parameters this test cannot fill: ${required.join(', ')}`);
+      if (required.some((p) => !(p in known))) throw new Error(`${op.path} needs query parameters this test cannot fill: ${required.join(', ')}`);
+      const names = [...new Set([...required, ...(op.operation.parameters?.some((p) => p.name === 'orderId') ? ['orderId'] : [])])];
+      const query = names.length ? `?${names.map((p) => `${p}=${encodeURIComponent(known[p]!)}`).join('&')}` : '';
       const r = await send('GET', `${op.path}${query}`, { token: token.b });
       const text = await r.text();
       expect({ op: op.path, status: r.status }).toEqual({ op: op.path, status: 200 });
