@@ -15,6 +15,13 @@ export interface IntradayBarRow {
 
 const BAR_COLUMNS = `to_char("start" at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "start", "open"::text as "open", "high"::text as "high", "low"::text as "low", "close"::text as "close", "volume"::text as "volume"`;
 
+/** 1Min bars given as one JSON array, of listed symbols only; each caller says what a stored minute becomes. */
+const UPSERT_MINUTE_BARS = `insert into "strategy_data"."intraday_bar" ("symbol", "start", "open", "high", "low", "close", "volume")
+  select r."symbol", to_timestamp(r."start" / 1000.0), r."open", r."high", r."low", r."close", r."volume"
+  from jsonb_to_recordset($1::jsonb) as r("symbol" text, "start" bigint, "open" numeric, "high" numeric, "low" numeric, "close" numeric, "volume" bigint)
+  where exists (select 1 from "strategy_data"."stock" s where s."symbol" = r."symbol")
+  on conflict ("symbol", "start") do update set`;
+
 /** Every statement on the intraday bar and latest quote tables. */
 @Injectable()
 export class IntradayBarsRepository {
@@ -25,11 +32,7 @@ export class IntradayBarsRepository {
     if (!bars.length) return;
     await query(
       this.em.fork(),
-      `insert into "strategy_data"."intraday_bar" ("symbol", "start", "open", "high", "low", "close", "volume")
-       select r."symbol", to_timestamp(r."start" / 1000.0), r."open", r."high", r."low", r."close", r."volume"
-       from jsonb_to_recordset($1::jsonb) as r("symbol" text, "start" bigint, "open" numeric, "high" numeric, "low" numeric, "close" numeric, "volume" bigint)
-       where exists (select 1 from "strategy_data"."stock" s where s."symbol" = r."symbol")
-       on conflict ("symbol", "start") do update set
+      `${UPSERT_MINUTE_BARS}
          "high" = greatest("intraday_bar"."high", excluded."high"), "low" = least("intraday_bar"."low", excluded."low"),
          "close" = excluded."close", "volume" = "intraday_bar"."volume" + excluded."volume"`,
       [JSON.stringify(bars)],
@@ -41,11 +44,7 @@ export class IntradayBarsRepository {
     if (!bars.length) return;
     await query(
       this.em.fork(),
-      `insert into "strategy_data"."intraday_bar" ("symbol", "start", "open", "high", "low", "close", "volume")
-       select r."symbol", to_timestamp(r."start" / 1000.0), r."open", r."high", r."low", r."close", r."volume"
-       from jsonb_to_recordset($1::jsonb) as r("symbol" text, "start" bigint, "open" numeric, "high" numeric, "low" numeric, "close" numeric, "volume" bigint)
-       where exists (select 1 from "strategy_data"."stock" s where s."symbol" = r."symbol")
-       on conflict ("symbol", "start") do update set
+      `${UPSERT_MINUTE_BARS}
          "open" = excluded."open", "high" = excluded."high", "low" = excluded."low", "close" = excluded."close", "volume" = excluded."volume"`,
       [JSON.stringify(bars)],
     );
