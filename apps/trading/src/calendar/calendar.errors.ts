@@ -1,14 +1,12 @@
+import { XNYS, type OutsideCalendarError } from '@alphintra/market-calendar';
 import { DomainError } from '@alphintra/platform-http';
-import { XNYS } from './xnys.data';
 
 const COVERED = `${XNYS.firstYear}-01-01 to ${XNYS.lastYear}-12-31`;
 
-/** The calendar is data for a few years; outside them it says so rather than guessing. */
-export class OutsideCalendarError extends DomainError {
-  constructor(what: string, path?: string) {
-    super('CALENDAR.OUT_OF_RANGE', 'unprocessable', `The ${XNYS.code} calendar covers ${COVERED} (exchange dates); ${what} is outside it.`, [
-      { path: path ?? 'at', message: `must lie within ${COVERED}` },
-    ]);
+/** The calendar's OutsideCalendarError as the API answers it: 422, naming the field. */
+export class CalendarOutOfRangeError extends DomainError {
+  constructor(e: OutsideCalendarError) {
+    super('CALENDAR.OUT_OF_RANGE', 'unprocessable', e.message, [{ path: e.path ?? 'at', message: `must lie within ${COVERED}` }]);
   }
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { startTradingService, type TradingServiceFixture } from '../testing/trading-service.fixture';
-import { nextClose, nextOpen, sessionAt } from './exchange-calendar';
+import { nextClose, nextOpen, sessionAt } from '@alphintra/market-calendar';
 
 describe('market clock and calendar endpoints', () => {
   let f: TradingServiceFixture;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { CalendarRangeTooLongError } from './calendar.errors';
+import { nextClose, nextOpen, OutsideCalendarError, sessionAt, sessionsBetween, type Session } from '@alphintra/market-calendar';
+import { CalendarOutOfRangeError, CalendarRangeTooLongError } from './calendar.errors';
 import type { CalendarQuery } from './dto/calendar.dto';
-import { nextClose, nextOpen, sessionAt, sessionsBetween, type Session } from './exchange-calendar';
 
 const sessionView = (s: Session) => ({ ...s, openUtc: s.openUtc.toISOString(), closeUtc: s.closeUtc.toISOString() });
 
@@ -12,15 +12,25 @@ const yearAfter = (date: string) => {
   return d.toISOString().slice(0, 10);
 };
 
-/** The exchange's clock and calendar (XNYS), as trading answers them. */
+/** The calendar's answer, or a 422 when the question lies outside the years it holds. */
+function answered<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof OutsideCalendarError) throw new CalendarOutOfRangeError(e);
+    throw e;
+  }
+}
+
+/** The exchange's clock and calendar (XNYS, @alphintra/market-calendar), as trading answers them. */
 @Injectable()
 export class MarketCalendar {
   clock(now = new Date()) {
-    return { timestamp: now.toISOString(), isOpen: sessionAt(now) !== null, nextOpen: nextOpen(now).toISOString(), nextClose: nextClose(now).toISOString() };
+    return answered(() => ({ timestamp: now.toISOString(), isOpen: sessionAt(now) !== null, nextOpen: nextOpen(now).toISOString(), nextClose: nextClose(now).toISOString() }));
   }
 
   calendar(q: CalendarQuery) {
-    const sessions = sessionsBetween(q.from, q.to);
+    const sessions = answered(() => sessionsBetween(q.from, q.to));
     if (q.to >= yearAfter(q.from)) throw new CalendarRangeTooLongError();
     return { items: sessions.map(sessionView) };
   }

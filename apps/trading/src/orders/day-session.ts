@@ -1,5 +1,4 @@
-import { nextClose } from '../calendar/exchange-calendar';
-import { OutsideCalendarError } from '../calendar/calendar.errors';
+import { nextClose, OutsideCalendarError } from '@alphintra/market-calendar';
 
 /**
  * When a DAY order expires: the close of the XNYS session in progress when it is placed, or of

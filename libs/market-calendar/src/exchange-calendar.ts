@@ -1,5 +1,17 @@
-import { OutsideCalendarError } from './calendar.errors';
 import { XNYS } from './xnys.data';
+
+/** The calendar is data for a few years; outside them it says so rather than guessing. */
+export class OutsideCalendarError extends Error {
+  constructor(
+    /** What was asked for: an instant, a date, "the next open after …". */
+    readonly what: string,
+    /** The request field it came from, when there is one. */
+    readonly path?: string,
+  ) {
+    super(`The ${XNYS.code} calendar covers ${XNYS.firstYear}-01-01 to ${XNYS.lastYear}-12-31 (exchange dates); ${what} is outside it.`);
+    this.name = 'OutsideCalendarError';
+  }
+}
 
 /** One trading session, in UTC and in exchange time (ISO 8601 with the exchange's offset). */
 export interface Session {

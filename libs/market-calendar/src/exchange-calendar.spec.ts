@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { CALENDAR_COVERS, newYorkOffset, nextClose, nextOpen, sessionAt, sessionsBetween } from './exchange-calendar';
+import { CALENDAR_COVERS, newYorkOffset, nextClose, nextOpen, OutsideCalendarError, sessionAt, sessionsBetween } from './exchange-calendar';
 
 const utc = (iso: string) => new Date(iso);
 const dates = (from: string, to: string) => sessionsBetween(from, to).map((s) => s.date);
@@ -149,18 +149,18 @@ describe('the XNYS calendar', () => {
       expect(nextOpen(utc('2027-03-25T20:00:00Z'))).toEqual(utc('2027-03-29T13:30:00Z'));
     });
 
-    it('refuses instants outside 2025–2027 with CALENDAR.OUT_OF_RANGE rather than guessing', () => {
+    it('refuses instants outside 2025–2027 with OutsideCalendarError (trading answers it as 422 CALENDAR.OUT_OF_RANGE) rather than guessing', () => {
       for (const t of ['2024-12-31T12:00:00Z', '2025-01-01T04:59:59.999Z', '2028-01-01T05:00:00Z', '2030-06-01T00:00:00Z']) {
-        expect(() => sessionAt(utc(t))).toThrow(expect.objectContaining({ code: 'CALENDAR.OUT_OF_RANGE', kind: 'unprocessable' }));
-        expect(() => nextOpen(utc(t))).toThrow(expect.objectContaining({ code: 'CALENDAR.OUT_OF_RANGE' }));
+        expect(() => sessionAt(utc(t))).toThrow(OutsideCalendarError);
+        expect(() => nextOpen(utc(t))).toThrow(OutsideCalendarError);
       }
-      expect(() => sessionAt(new Date(Number.NaN))).toThrow(expect.objectContaining({ code: 'CALENDAR.OUT_OF_RANGE' }));
+      expect(() => sessionAt(new Date(Number.NaN))).toThrow(OutsideCalendarError);
       // After the last close of the data there is no next open or close to give.
-      expect(() => nextOpen(utc('2027-12-31T15:00:00Z'))).toThrow(expect.objectContaining({ code: 'CALENDAR.OUT_OF_RANGE' }));
+      expect(() => nextOpen(utc('2027-12-31T15:00:00Z'))).toThrow(OutsideCalendarError);
       expect(nextClose(utc('2027-12-31T15:00:00Z'))).toEqual(utc('2027-12-31T21:00:00Z'));
-      expect(() => nextClose(utc('2027-12-31T21:00:00Z'))).toThrow(expect.objectContaining({ code: 'CALENDAR.OUT_OF_RANGE' }));
-      expect(() => sessionsBetween('2024-12-31', '2025-01-10')).toThrow(expect.objectContaining({ code: 'CALENDAR.OUT_OF_RANGE', errors: [expect.objectContaining({ path: 'from' })] }));
-      expect(() => sessionsBetween('2027-12-01', '2028-01-03')).toThrow(expect.objectContaining({ code: 'CALENDAR.OUT_OF_RANGE', errors: [expect.objectContaining({ path: 'to' })] }));
+      expect(() => nextClose(utc('2027-12-31T21:00:00Z'))).toThrow(OutsideCalendarError);
+      expect(() => sessionsBetween('2024-12-31', '2025-01-10')).toThrow(expect.objectContaining({ name: 'OutsideCalendarError', path: 'from' }));
+      expect(() => sessionsBetween('2027-12-01', '2028-01-03')).toThrow(expect.objectContaining({ name: 'OutsideCalendarError', path: 'to' }));
       expect(CALENDAR_COVERS.from).toEqual(utc('2025-01-01T05:00:00Z'));
     });
 

@@ -1,0 +1,3 @@
+export * from './exchange-calendar';
+export * from './trading-hours';
+export { XNYS } from './xnys.data';
