@@ -25,6 +25,14 @@ export const brokerEnv = {
   BROKER_PAPER_MAX_FILLS_PER_EVENT: z.coerce.number().int().min(1).max(1000).default(10),
   /** A market order reaching the broker later than this after trading routed it is cancelled, not filled at a later price. */
   BROKER_MARKET_ORDER_MAX_AGE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(30),
+  /**
+   * When the paper venue fills: `regular` — XNYS regular sessions only (holidays and early closes
+   * from the exchange calendar; orders arriving outside rest until a price in session), `always` —
+   * at any hour (demos at night, with the simulated feed's MARKET_FEED_ALWAYS_OPEN).
+   */
+  BROKER_PAPER_HOURS: z.enum(['regular', 'always']).default('regular'),
+  /** Partial fills by the quote size: one price fills at most the size on the order's side of the book. */
+  BROKER_PAPER_FILL_BY_QUOTE_SIZE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
 };
 
 export const loadEnv = (source: NodeJS.ProcessEnv = process.env) => {

@@ -69,6 +69,9 @@ export function envOf(app: AppName, p: PlatformEnv): NodeJS.ProcessEnv {
     AUTH_KEY_ENCRYPTION_KEY: p.secrets.keys.authKeyEncryptionKey,
     BROKER_KEK: p.secrets.keys.brokerKek,
     BROKER_KEK_ID: 'local-1',
+    // a local platform's paper venue fills at any hour, as its simulated feed trades at any hour
+    // (tests and demos run at night); the default elsewhere is XNYS regular sessions (ADR 0035)
+    BROKER_PAPER_HOURS: 'always',
     NOTIFICATION_WEBHOOK_SECRET: p.secrets.keys.webhookSecret,
     // local development delivers webhooks to receivers on this machine (ADR 0004)
     NOTIFICATION_WEBHOOK_ALLOW_PRIVATE: 'true',

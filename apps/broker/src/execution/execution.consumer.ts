@@ -17,7 +17,7 @@ export class ExecutionConsumer implements EventHandlerSource {
     return [
       onEvent(OrderRouted, (e, em) => this.executions.route(e.data, em)),
       onEvent(OrderCancelRequested, (e, em) => this.executions.cancel(e.data, em)),
-      onEvent(PriceUpdated, (e, em) => this.paper.onPrice(em, e.data.symbol, e.data.price, e.data.at)),
+      onEvent(PriceUpdated, (e, em) => this.paper.onPrice(em, e.data.symbol, e.data.price, e.data.at, e.data)),
     ];
   }
 }

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { OrderCancelRequested, OrderRouted, PriceUpdated, type EventData } from '@alphintra/contracts';
 import { loadEnv } from '../env';
 import { ReconciliationService } from '../reconciliation/reconciliation.service';
+import { PaperVenue } from '../venues/paper.venue';
 import { startBrokerService, until, type BrokerServiceFixture } from '../testing/broker-service.fixture';
 
 let seq = 0;
@@ -306,5 +307,90 @@ describe('paper venue across a restart', () => {
     expect(Object.fromEntries(counts.map((c) => [c.order_id, c.n]))).toEqual({ [market.orderId]: '1', [limit.orderId]: '1' });
     await until('relay', () => f.executionEvents.filter((e) => [market.orderId, limit.orderId].includes((e.data as { orderId: string }).orderId)).length >= 2);
     expect(f.executionEvents.filter((e) => [market.orderId, limit.orderId].includes((e.data as { orderId: string }).orderId))).toHaveLength(2);
+  });
+});
+
+describe('paper venue on the top of the book, in XNYS sessions, by quote size', () => {
+  let f: BrokerServiceFixture;
+  const erin = randomUUID();
+  // Saturday 5 December 2026, Monday 7 December 2026 at 10:00 New York, Christmas Day 2026 at 10:00 New York
+  const SATURDAY = new Date('2026-12-05T15:00:00Z');
+  const MONDAY = new Date('2026-12-07T15:00:00Z');
+  const CHRISTMAS = new Date('2026-12-25T15:00:00Z');
+  const setClock = (t: Date) => (f.app.get(PaperVenue).now = () => t);
+  const quoteOf = (symbol: string, last: string, bid: string, bidSize: string, ask: string, askSize: string) =>
+    f.publish(PriceUpdated, symbol, { symbol, price: last, at: new Date().toISOString(), bid, bidSize, ask, askSize }).then((id) => f.consumed(id));
+  const route = async (o: EventData<typeof OrderRouted>) => f.consumed(await f.publish(OrderRouted, o.orderId, o));
+  const reports = (orderId: string) => f.executionEvents.filter((e) => (e.data as { orderId: string }).orderId === orderId).map((e) => e.data as { kind: string; quantity: string | null; price: string | null });
+
+  beforeAll(async () => {
+    f = await startBrokerService({ BROKER_PAPER_HOURS: 'regular', BROKER_PAPER_FILL_BY_QUOTE_SIZE: 'true', BROKER_DEFAULT_SLIPPAGE_BPS: '0' });
+  });
+  afterAll(async () => {
+    await f?.close();
+  });
+
+  it('fills a market buy at the ask and a market sell at the bid, not at the last trade', async () => {
+    setClock(MONDAY);
+    const s = sym();
+    await quoteOf(s, '100', '99.90', '500', '100.10', '500');
+    const buy = routed(erin, s, { quantity: '5' });
+    const sell = routed(erin, s, { side: 'sell', quantity: '5' });
+    await route(buy);
+    await route(sell);
+    expect((await f.executionsFor(buy.orderId))[0]).toMatchObject({ kind: 'fill', quantity: '5', price: '100.1' });
+    expect((await f.executionsFor(sell.orderId))[0]).toMatchObject({ kind: 'fill', quantity: '5', price: '99.9' });
+  });
+
+  it('fills a buy limit when the ask crosses it, whatever the last trade says', async () => {
+    setClock(MONDAY);
+    const s = sym();
+    await quoteOf(s, '100', '99.90', '500', '100.10', '500');
+    const buy = routed(erin, s, { type: 'limit', limitPrice: '99.95', quantity: '3' });
+    await route(buy);
+    await quoteOf(s, '99.80', '99.70', '500', '99.96', '500'); // a trade below the limit, but the ask is still above it
+    expect(reports(buy.orderId)).toEqual([]);
+    await quoteOf(s, '99.80', '99.70', '500', '99.92', '500');
+    expect((await f.executionsFor(buy.orderId))[0]).toMatchObject({ kind: 'fill', quantity: '3', price: '99.92' });
+  });
+
+  it('fills by the quote size: a market buy larger than the ask size fills in parts on successive quotes', async () => {
+    setClock(MONDAY);
+    const s = sym();
+    await quoteOf(s, '50', '49.99', '100', '50.01', '200');
+    const buy = routed(erin, s, { quantity: '500' });
+    await route(buy);
+    const first = await f.executionsFor(buy.orderId);
+    expect(first).toEqual([expect.objectContaining({ kind: 'fill', quantity: '200', price: '50.01', leavesQuantity: '300' })]);
+    await quoteOf(s, '50.02', '50.01', '100', '50.03', '250');
+    await quoteOf(s, '50.03', '50.02', '100', '50.04', '1000');
+    const all = await f.executionsFor(buy.orderId, 3);
+    expect(all.map((r) => [r.quantity, r.price, r.leavesQuantity])).toEqual([
+      ['200', '50.01', '300'],
+      ['250', '50.03', '50'],
+      ['50', '50.04', '0'],
+    ]);
+  });
+
+  it('fills nothing out of session: an order placed on a Saturday or Christmas rests, and the first price in session fills it', async () => {
+    const s = sym();
+    setClock(SATURDAY);
+    await quoteOf(s, '20', '19.99', '1000', '20.01', '1000');
+    const market = routed(erin, s, { quantity: '10' });
+    const limit = routed(erin, s, { type: 'limit', side: 'sell', limitPrice: '19.50', quantity: '4' });
+    await route(market);
+    await route(limit);
+    await quoteOf(s, '20', '19.98', '1000', '20.02', '1000');
+    setClock(CHRISTMAS);
+    await quoteOf(s, '20', '19.97', '1000', '20.03', '1000');
+    await new Promise((r) => setTimeout(r, 300));
+    expect([...reports(market.orderId), ...reports(limit.orderId)]).toEqual([]);
+    const [vo] = await f.sql(`select "status" from "broker_data"."venue_order" where "order_id" = ?`, [market.orderId]);
+    expect(vo).toEqual({ status: 'open' });
+
+    setClock(MONDAY);
+    await quoteOf(s, '20', '19.96', '1000', '20.04', '1000');
+    expect((await f.executionsFor(market.orderId))[0]).toMatchObject({ kind: 'fill', quantity: '10', price: '20.04' });
+    expect((await f.executionsFor(limit.orderId))[0]).toMatchObject({ kind: 'fill', quantity: '4', price: '19.96' });
   });
 });

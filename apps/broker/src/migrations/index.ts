@@ -2,6 +2,7 @@ import { deadLetterRedrivesMigration, messagingMigration, messagingResilienceMig
 import { Broker } from './0002_broker';
 import { Reconciliation } from './0003_reconciliation';
 import { WorstPrice } from './0004_worst_price';
+import { TopOfBook } from './0005_top_of_book';
 
 /** In order; a migration once released is never edited, only followed. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   { name: '0003_reconciliation', class: Reconciliation },
   { name: '0004_worst_price', class: WorstPrice },
   messagingResilienceMigration('broker_data'),
+  { name: '0005_top_of_book', class: TopOfBook },
 ];

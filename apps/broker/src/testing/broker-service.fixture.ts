@@ -78,7 +78,8 @@ export async function startBrokerService(extraEnv: Record<string, string> = {}):
   const inst = await provisionTestInstallation('separate', ['broker']);
   await createTestTopics(inst.topicPrefix);
   registerSecret(extraEnv.BROKER_KEK, extraEnv.BROKER_KEK_PREVIOUS);
-  const baseEnv = { ...inst.envFor('broker'), PORT: '1', ...issuer.env, BROKER_KEK: testKek(), ...extraEnv };
+  // tests run at any hour: the venue is always open unless a test asks for XNYS sessions (and sets its clock)
+  const baseEnv = { ...inst.envFor('broker'), PORT: '1', ...issuer.env, BROKER_KEK: testKek(), BROKER_PAPER_HOURS: 'always', ...extraEnv };
   let env = loadEnv(baseEnv);
   await migrateService({ ...spec, connection: env.database.owner! });
 

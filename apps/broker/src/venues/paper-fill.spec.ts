@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { Dec } from '@alphintra/money';
-import { beyond, boundOf, chunks, quote, slipped, type PricedOrder } from './paper-fill';
+import { beyond, boundOf, chunks, offered, quote, slipped, touch, type Market, type PricedOrder } from './paper-fill';
 
 const price = fc.integer({ min: 1, max: 2_000_000_000 }).map((n) => new Dec(n).div(10_000));
 const side = fc.constantFrom('buy' as const, 'sell' as const);
@@ -11,6 +11,13 @@ const order = fc.record({
   limit: price,
   worst: fc.option(price, { nil: null }),
 });
+const size = fc.integer({ min: 0, max: 5000 }).map((n) => new Dec(n));
+/** A market with the last price alone, or with a book around it (any spread, sizes 0 = unknown). */
+const market: fc.Arbitrary<Market> = fc.record({
+  last: price,
+  book: fc.option(fc.record({ bid: price, bidSize: size, spread: fc.integer({ min: 0, max: 100_000 }), askSize: size }), { nil: null }),
+}).map(({ last, book }) => ({ last, book: book && { bid: book.bid, bidSize: book.bidSize, ask: book.bid.plus(new Dec(book.spread).div(10_000)), askSize: book.askSize } }));
+const lastOnly = (last: Dec): Market => ({ last, book: null });
 const priced = (o: { side: 'buy' | 'sell'; type: 'market' | 'limit'; limit: Dec; worst: Dec | null }): PricedOrder => ({
   side: o.side,
   type: o.type,
@@ -27,36 +34,36 @@ describe('paper fill prices', () => {
 
   it('a marketable buy limit fills at the market, not at its limit (defect 4)', () => {
     const o: PricedOrder = { side: 'buy', type: 'limit', limitPrice: '200', worstPrice: '200' };
-    expect(quote(o, new Dec(100), 10)).toEqual({ kind: 'fill', price: new Dec('100.1') });
-    expect(quote({ ...o, side: 'sell', limitPrice: '50', worstPrice: '50' }, new Dec(100), 10)).toEqual({ kind: 'fill', price: new Dec('99.9') });
+    expect(quote(o, lastOnly(new Dec(100)), 10)).toEqual({ kind: 'fill', price: new Dec('100.1'), upTo: null });
+    expect(quote({ ...o, side: 'sell', limitPrice: '50', worstPrice: '50' }, lastOnly(new Dec(100)), 10)).toEqual({ kind: 'fill', price: new Dec('99.9'), upTo: null });
   });
 
   it('a limit the market reaches only with slippage fills at its limit; one the last price does not reach rests', () => {
     const o: PricedOrder = { side: 'buy', type: 'limit', limitPrice: '100.05', worstPrice: null };
-    expect(quote(o, new Dec(100), 10)).toEqual({ kind: 'fill', price: new Dec('100.05') });
-    expect(quote(o, new Dec('100.06'), 0)).toEqual({ kind: 'rest' });
+    expect(quote(o, lastOnly(new Dec(100)), 10)).toEqual({ kind: 'fill', price: new Dec('100.05'), upTo: null });
+    expect(quote(o, lastOnly(new Dec('100.06')), 0)).toEqual({ kind: 'rest' });
   });
 
   it('a limit whose worst price is tighter than its limit is held to the worst price', () => {
     const o: PricedOrder = { side: 'buy', type: 'limit', limitPrice: '120', worstPrice: '110' };
     expect(boundOf(o)).toEqual(new Dec(110));
-    expect(quote(o, new Dec(115), 0)).toEqual({ kind: 'rest' });
-    expect(quote(o, new Dec(109), 500)).toEqual({ kind: 'fill', price: new Dec(110) });
+    expect(quote(o, lastOnly(new Dec(115)), 0)).toEqual({ kind: 'rest' });
+    expect(quote(o, lastOnly(new Dec(109)), 500)).toEqual({ kind: 'fill', price: new Dec(110), upTo: null });
   });
 
   it('a market order beyond its worst price is cancelled with the reason, never filled (defect 5)', () => {
-    expect(quote({ side: 'buy', type: 'market', limitPrice: null, worstPrice: '101' }, new Dec(100), 10_000)).toEqual({
+    expect(quote({ side: 'buy', type: 'market', limitPrice: null, worstPrice: '101' }, lastOnly(new Dec(100)), 10_000)).toEqual({
       kind: 'cancel',
       reason: "market price 200 is beyond the order's worst price 101",
     });
-    expect(quote({ side: 'sell', type: 'market', limitPrice: null, worstPrice: '99' }, new Dec(100), 200)).toMatchObject({ kind: 'cancel' });
-    expect(quote({ side: 'buy', type: 'market', limitPrice: null, worstPrice: null }, new Dec(100), 100)).toEqual({ kind: 'fill', price: new Dec(101) });
+    expect(quote({ side: 'sell', type: 'market', limitPrice: null, worstPrice: '99' }, lastOnly(new Dec(100)), 200)).toMatchObject({ kind: 'cancel' });
+    expect(quote({ side: 'buy', type: 'market', limitPrice: null, worstPrice: null }, lastOnly(new Dec(100)), 100)).toEqual({ kind: 'fill', price: new Dec(101), upTo: null });
   });
 
   it('property: no fill is beyond the order\'s limit or worst price', () => {
     fc.assert(
-      fc.property(order, price, bps, (o, last, b) => {
-        const q = quote(priced(o), last, b);
+      fc.property(order, market, bps, (o, m, b) => {
+        const q = quote(priced(o), m, b);
         const bound = boundOf(priced(o));
         return q.kind !== 'fill' || bound === null || !beyond(o.side, q.price, bound);
       }),
@@ -64,10 +71,11 @@ describe('paper fill prices', () => {
     );
   });
 
-  it('property: every fill lies between the last price and the market, and a market order either fills at the market or is cancelled', () => {
+  it('property: every fill lies between the touch (ask for a buy, bid for a sell, else the last price) and the slipped touch, and a market order either fills at the market or is cancelled', () => {
     fc.assert(
-      fc.property(order, price, bps, (o, last, b) => {
-        const q = quote(priced(o), last, b);
+      fc.property(order, market, bps, (o, m, b) => {
+        const q = quote(priced(o), m, b);
+        const last = touch(m, o.side);
         const market = slipped(last, o.side, b);
         if (o.type === 'market') return q.kind === 'cancel' || (q.kind === 'fill' && q.price.eq(market));
         if (q.kind !== 'fill') return q.kind === 'rest';
@@ -77,13 +85,59 @@ describe('paper fill prices', () => {
     );
   });
 
-  it('property: a limit rests exactly when the last price has not reached its bound', () => {
+  it('property: a limit rests exactly when the touch has not reached its bound', () => {
     fc.assert(
-      fc.property(order, price, bps, (o, last, b) => {
+      fc.property(order, market, bps, (o, m, b) => {
         fc.pre(o.type === 'limit');
-        const q = quote(priced(o), last, b);
+        const q = quote(priced(o), m, b);
+        const last = touch(m, o.side);
         return (q.kind === 'rest') === beyond(o.side, last, boundOf(priced(o))!);
       }),
+    );
+  });
+});
+
+describe('fills on the top of the book', () => {
+  const book = (bid: string, bidSize: string, ask: string, askSize: string, last = '100'): Market => ({
+    last: new Dec(last),
+    book: { bid: new Dec(bid), bidSize: new Dec(bidSize), ask: new Dec(ask), askSize: new Dec(askSize) },
+  });
+  const mkt = (side: 'buy' | 'sell'): PricedOrder => ({ side, type: 'market', limitPrice: null, worstPrice: null });
+
+  it('a market buy pays the ask plus slippage, a market sell gets the bid minus it — not the last price', () => {
+    const m = book('99.90', '300', '100.10', '200');
+    expect(quote(mkt('buy'), m, 10)).toEqual({ kind: 'fill', price: new Dec('100.2001'), upTo: null });
+    expect(quote(mkt('sell'), m, 10)).toEqual({ kind: 'fill', price: new Dec('99.8001'), upTo: null });
+  });
+
+  it('a buy limit fills when the ask reaches it and a sell limit when the bid does, whatever the last trade', () => {
+    const m = book('99.90', '300', '100.10', '200', '99');
+    expect(quote({ side: 'buy', type: 'limit', limitPrice: '100', worstPrice: null }, m, 0)).toEqual({ kind: 'rest' });
+    expect(quote({ side: 'buy', type: 'limit', limitPrice: '100.10', worstPrice: null }, m, 0)).toEqual({ kind: 'fill', price: new Dec('100.10'), upTo: null });
+    expect(quote({ side: 'sell', type: 'limit', limitPrice: '99.95', worstPrice: null }, m, 0)).toEqual({ kind: 'rest' });
+    expect(quote({ side: 'sell', type: 'limit', limitPrice: '99.50', worstPrice: null }, m, 5)).toEqual({ kind: 'fill', price: new Dec('99.85005'), upTo: null });
+  });
+
+  it('with partial fills by size, one market fills at most the size on the order\'s side; a size of 0 is unknown, not nothing', () => {
+    const m = book('99.90', '300', '100.10', '200');
+    expect(quote(mkt('buy'), m, 0, true)).toEqual({ kind: 'fill', price: new Dec('100.10'), upTo: new Dec(200) });
+    expect(quote(mkt('sell'), m, 0, true)).toEqual({ kind: 'fill', price: new Dec('99.90'), upTo: new Dec(300) });
+    expect(offered(book('99.90', '0', '100.10', '0'), 'buy', true)).toBeNull();
+    expect(offered(lastOnly(new Dec(100)), 'buy', true)).toBeNull();
+    expect(offered(m, 'buy', false)).toBeNull();
+  });
+
+  it('property: with a book, a limit fills only on the touch of its side, and never beyond its bound or the slipped touch', () => {
+    fc.assert(
+      fc.property(order, market, bps, fc.boolean(), (o, m, b, bySize) => {
+        const q = quote(priced(o), m, b, bySize);
+        if (q.kind !== 'fill') return true;
+        const bound = boundOf(priced(o));
+        const t = touch(m, o.side);
+        const withinSize = q.upTo === null || (bySize && m.book !== null && q.upTo.eq(o.side === 'buy' ? m.book.askSize : m.book.bidSize));
+        return withinSize && (bound === null || !beyond(o.side, q.price, bound)) && !beyond(o.side, q.price, slipped(t, o.side, b));
+      }),
+      { numRuns: 2000 },
     );
   });
 });

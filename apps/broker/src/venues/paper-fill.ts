@@ -11,12 +11,34 @@ export interface PricedOrder {
   worstPrice: string | null;
 }
 
-export type Quote = { kind: 'fill'; price: Dec } | { kind: 'rest' } | { kind: 'cancel'; reason: string };
+/**
+ * The market of one symbol as the paper venue knows it: the last trade price and, when the feed
+ * sent one with it, the top of the book. A size of 0 means unknown.
+ */
+export interface Market {
+  last: Dec;
+  book: { bid: Dec; bidSize: Dec; ask: Dec; askSize: Dec } | null;
+}
 
-/** The market as the paper venue offers it: the last price plus slippage for a buy, minus it for a sell. */
-export function slipped(last: Dec, side: Side, bps: number): Dec {
+export type Quote = { kind: 'fill'; price: Dec; upTo: Dec | null } | { kind: 'rest' } | { kind: 'cancel'; reason: string };
+
+/** The price an order trades against: the ask for a buy, the bid for a sell; the last price when there is no book. */
+export function touch(m: Market, side: Side): Dec {
+  if (!m.book) return m.last;
+  return side === 'buy' ? m.book.ask : m.book.bid;
+}
+
+/** What the book offers on the order's side (null: no limit — no book, an unknown size, or partial fills off). */
+export function offered(m: Market, side: Side, bySize: boolean): Dec | null {
+  if (!bySize || !m.book) return null;
+  const size = side === 'buy' ? m.book.askSize : m.book.bidSize;
+  return size.gt(0) ? size : null;
+}
+
+/** The market as the paper venue offers it: the touch plus slippage for a buy, minus it for a sell. */
+export function slipped(price: Dec, side: Side, bps: number): Dec {
   const factor = side === 'buy' ? BPS.plus(bps) : BPS.minus(bps);
-  return new Dec(formatDecimal(last.times(factor).div(BPS), 8));
+  return new Dec(formatDecimal(price.times(factor).div(BPS), 8));
 }
 
 /** The tighter of the limit and the worst price: no fill of the order may be beyond it (null: no bound). */
@@ -30,22 +52,25 @@ export function boundOf(o: PricedOrder): Dec | null {
 export const beyond = (side: Side, price: Dec, bound: Dec) => (side === 'buy' ? price.gt(bound) : price.lt(bound));
 
 /**
- * What the paper venue does with an order at the last price. A market order fills at the market
- * or, beyond its worst price, is cancelled (it never rests). A limit fills at the market capped
- * by its bound once the last price reaches the bound, and rests otherwise: a marketable limit
- * never pays its limit when the market is better.
+ * What the paper venue does with an order on a market. A market order fills at the touch (ask for
+ * a buy, bid for a sell) plus slippage or, beyond its worst price, is cancelled (it never rests at
+ * a price it may not pay). A limit fills once the touch reaches its bound, at the slipped touch
+ * capped by the bound, and rests otherwise: a marketable limit never pays its limit when the
+ * market is better. With partial fills by size, one market fills at most the size on its side.
  */
-export function quote(o: PricedOrder, last: Dec, bps: number): Quote {
-  const market = slipped(last, o.side, bps);
+export function quote(o: PricedOrder, m: Market, bps: number, bySize = false): Quote {
+  const at = touch(m, o.side);
+  const market = slipped(at, o.side, bps);
   const bound = boundOf(o);
+  const upTo = offered(m, o.side, bySize);
   if (o.type === 'market') {
     if (bound && beyond(o.side, market, bound)) {
       return { kind: 'cancel', reason: `market price ${formatDecimal(market)} is beyond the order's worst price ${formatDecimal(bound)}` };
     }
-    return { kind: 'fill', price: market };
+    return { kind: 'fill', price: market, upTo };
   }
-  if (!bound || beyond(o.side, last, bound)) return { kind: 'rest' };
-  return { kind: 'fill', price: o.side === 'buy' ? Dec.min(bound, market) : Dec.max(bound, market) };
+  if (!bound || beyond(o.side, at, bound)) return { kind: 'rest' };
+  return { kind: 'fill', price: o.side === 'buy' ? Dec.min(bound, market) : Dec.max(bound, market), upTo };
 }
 
 /**

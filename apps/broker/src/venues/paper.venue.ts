@@ -1,16 +1,29 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { ALWAYS_OPEN, isOpen, XNYS_HOURS, type SessionRule } from '@alphintra/market-calendar';
 import { Dec } from '@alphintra/money';
 import { query } from '@alphintra/platform-database';
 import { PLATFORM } from '@alphintra/platform-http';
 import type { BrokerEnv } from '../env';
 import { ExecutionBook, VENUE_ORDER_COLUMNS, type RoutedOrder, type VenueOrderRow } from '../execution/execution-book';
-import { chunks, quote } from './paper-fill';
+import { chunks, quote, touch, type Market } from './paper-fill';
 import type { ConnectionTestResult, SubmitContext, Venue } from './venue';
 
 export const PAPER = 'paper';
 
-/** The built-in simulated venue: fills against the last price of marketdata.price.updated. Never touches a network. */
+/** The top of the book that may come with a price (all four or none). */
+export interface Book {
+  bid?: string;
+  bidSize?: string;
+  ask?: string;
+  askSize?: string;
+}
+
+/**
+ * The built-in simulated venue: fills on the market of marketdata.price.updated — the ask for a
+ * buy and the bid for a sell when the price came with a book, the last price otherwise — only in
+ * session (BROKER_PAPER_HOURS), optionally by the quote's size. Never touches a network (ADR 0035).
+ */
 @Injectable()
 export class PaperVenue implements Venue {
   readonly name = PAPER;
@@ -18,6 +31,10 @@ export class PaperVenue implements Venue {
   private readonly maxFill: Dec;
   private readonly maxFills: number;
   private readonly maxSlippageBps: number;
+  private readonly hours: SessionRule;
+  private readonly bySize: boolean;
+  /** The venue's clock; tests set it to place the venue in or out of a session. */
+  now: () => Date = () => new Date();
 
   constructor(
     private readonly book: ExecutionBook,
@@ -26,10 +43,12 @@ export class PaperVenue implements Venue {
     this.maxFill = new Dec(platform.env.BROKER_PAPER_MAX_FILL_QUANTITY);
     this.maxFills = platform.env.BROKER_PAPER_MAX_FILLS_PER_EVENT;
     this.maxSlippageBps = platform.env.BROKER_MAX_SLIPPAGE_BPS;
+    this.hours = platform.env.BROKER_PAPER_HOURS === 'always' ? ALWAYS_OPEN : XNYS_HOURS;
+    this.bySize = platform.env.BROKER_PAPER_FILL_BY_QUOTE_SIZE;
   }
 
   test(): Promise<ConnectionTestResult> {
-    return Promise.resolve({ ok: true, detail: 'paper venue: simulated fills at the last market price' });
+    return Promise.resolve({ ok: true, detail: 'paper venue: simulated fills at the quoted market (ask for buys, bid for sells) in session' });
   }
 
   async submit(em: EntityManager, o: RoutedOrder, ctx: SubmitContext): Promise<void> {
@@ -37,9 +56,10 @@ export class PaperVenue implements Venue {
     const vo = await this.book.accept(em, o, PAPER, ctx.connectionId, ctx.slippageBps);
     if (!vo) return; // accepted before: no second effect
     if (vo.type === 'limit' && vo.limitPrice === null) return this.book.report(em, vo, { kind: 'rejected', reason: 'limit order without a limit price' });
-    const last = await this.lastPrice(em, o.symbol);
-    if (!last) return vo.type === 'market' ? this.book.report(em, vo, { kind: 'rejected', reason: 'no market price' }) : undefined;
-    await this.execute(em, vo, last);
+    const market = await this.market(em, o.symbol);
+    if (!market) return vo.type === 'market' ? this.book.report(em, vo, { kind: 'rejected', reason: 'no market price' }) : undefined;
+    if (this.open()) await this.execute(em, vo, market);
+    // out of session the order rests: the first price in session fills it (or cancels a market order beyond its worst price)
   }
 
   async cancel(em: EntityManager, vo: VenueOrderRow): Promise<void> {
@@ -47,46 +67,80 @@ export class PaperVenue implements Venue {
     await this.book.report(em, vo, { kind: 'cancelled', reason: 'cancel requested' });
   }
 
-  /** Keeps the last price and fills the resting limit orders it reaches. Older prices lose. */
-  async onPrice(em: EntityManager, symbol: string, price: string, at: string): Promise<void> {
+  /**
+   * Keeps the last price (and the book that came with it) and, in session, fills the open orders it
+   * reaches: limits whose bound the touch has reached, market orders that rested (out of session, or
+   * the part a quote's size left). Older prices lose.
+   */
+  async onPrice(em: EntityManager, symbol: string, price: string, at: string, book: Book = {}): Promise<void> {
     await this.lockSymbol(em, symbol);
+    const withBook = book.bid !== undefined && book.ask !== undefined;
     const [kept] = await query<{ symbol: string }>(
       em,
-      `insert into "broker_data"."last_price" ("symbol", "price", "at") values ($1, $2, $3)
-       on conflict ("symbol") do update set "price" = excluded."price", "at" = excluded."at" where "last_price"."at" <= excluded."at"
+      `insert into "broker_data"."last_price" ("symbol", "price", "at", "bid", "bid_size", "ask", "ask_size") values ($1, $2, $3, $4, $5, $6, $7)
+       on conflict ("symbol") do update set "price" = excluded."price", "at" = excluded."at", "bid" = excluded."bid", "bid_size" = excluded."bid_size",
+         "ask" = excluded."ask", "ask_size" = excluded."ask_size"
+       where "last_price"."at" <= excluded."at"
        returning "symbol"`,
-      [symbol, price, new Date(at).toISOString()],
+      [symbol, price, new Date(at).toISOString(), withBook ? book.bid : null, withBook ? (book.bidSize ?? '0') : null, withBook ? book.ask : null, withBook ? (book.askSize ?? '0') : null],
     );
-    if (!kept) return;
-    // A limit's bound is the tighter of its limit and its worst price (see paper-fill's boundOf).
+    if (!kept || !this.open()) return;
+    const market: Market = marketOf({ price, ...(withBook ? { bid: book.bid!, bidSize: book.bidSize ?? '0', ask: book.ask!, askSize: book.askSize ?? '0' } : {}) });
+    // A limit's bound is the tighter of its limit and its worst price (see paper-fill's boundOf); a
+    // buy is reached by the ask, a sell by the bid.
     const resting = await query<VenueOrderRow>(
       em,
       `select ${VENUE_ORDER_COLUMNS} from "broker_data"."venue_order"
-       where "symbol" = $1 and "status" = 'open' and "type" = 'limit' and "venue" = '${PAPER}'
-         and (("side" = 'buy' and least("limit_price", coalesce("worst_price", "limit_price")) >= $2::numeric)
-           or ("side" = 'sell' and greatest("limit_price", coalesce("worst_price", "limit_price")) <= $2::numeric))
+       where "symbol" = $1 and "status" = 'open' and "venue" = '${PAPER}'
+         and ("type" = 'market'
+           or ("side" = 'buy' and least("limit_price", coalesce("worst_price", "limit_price")) >= $2::numeric)
+           or ("side" = 'sell' and greatest("limit_price", coalesce("worst_price", "limit_price")) <= $3::numeric))
        order by "created_at", "id" for update`,
-      [symbol, price],
+      [symbol, touch(market, 'buy').toFixed(), touch(market, 'sell').toFixed()],
     );
-    for (const vo of resting) await this.execute(em, vo, new Dec(price));
+    for (const vo of resting) await this.execute(em, vo, market);
   }
 
   /** Slippage beyond the cap (a row stored before it, say) is held to the cap. */
-  private async execute(em: EntityManager, vo: VenueOrderRow, last: Dec): Promise<void> {
-    const q = quote(vo, last, Math.min(vo.slippageBps, this.maxSlippageBps));
+  private async execute(em: EntityManager, vo: VenueOrderRow, market: Market): Promise<void> {
+    const q = quote(vo, market, Math.min(vo.slippageBps, this.maxSlippageBps), this.bySize);
     if (q.kind === 'cancel') return this.book.report(em, vo, { kind: 'cancelled', reason: q.reason });
     if (q.kind === 'rest') return;
     const leaves = new Dec(vo.quantity).minus(vo.cumulativeQuantity);
-    for (const quantity of chunks(leaves, this.maxFill, this.maxFills)) await this.book.report(em, vo, { kind: 'fill', quantity, price: q.price });
+    const now = q.upTo ? Dec.min(leaves, q.upTo) : leaves;
+    for (const quantity of chunks(now, this.maxFill, this.maxFills)) await this.book.report(em, vo, { kind: 'fill', quantity, price: q.price });
   }
 
-  private async lastPrice(em: EntityManager, symbol: string): Promise<Dec | null> {
-    const [row] = await query<{ price: string }>(em, `select "price"::text as "price" from "broker_data"."last_price" where "symbol" = $1`, [symbol]);
-    return row ? new Dec(row.price) : null;
+  private async market(em: EntityManager, symbol: string): Promise<Market | null> {
+    const [row] = await query<MarketRow>(
+      em,
+      `select "price"::text as "price", "bid"::text as "bid", "bid_size"::text as "bidSize", "ask"::text as "ask", "ask_size"::text as "askSize"
+       from "broker_data"."last_price" where "symbol" = $1`,
+      [symbol],
+    );
+    return row ? marketOf(row) : null;
+  }
+
+  /** Whether the venue trades now (BROKER_PAPER_HOURS). */
+  private open(): boolean {
+    return isOpen(this.hours, this.now().getTime());
   }
 
   /** Orders and prices of one symbol are handled one at a time (they may arrive on different partitions). */
   private async lockSymbol(em: EntityManager, symbol: string): Promise<void> {
     await query(em, `select pg_advisory_xact_lock(hashtext($1))`, [`broker:symbol:${symbol}`]);
   }
+}
+
+interface MarketRow {
+  price: string;
+  bid?: string | null;
+  bidSize?: string | null;
+  ask?: string | null;
+  askSize?: string | null;
+}
+
+function marketOf(r: MarketRow): Market {
+  const book = r.bid && r.ask ? { bid: new Dec(r.bid), bidSize: new Dec(r.bidSize ?? '0'), ask: new Dec(r.ask), askSize: new Dec(r.askSize ?? '0') } : null;
+  return { last: new Dec(r.price), book };
 }

@@ -106,7 +106,7 @@ describe('market data: feeds, quotes and intraday bars', () => {
     expect((await f.call('trader', 'GET', '/api/v1/instruments/NOPE/bars?timeframe=1Min')).status).toBe(404);
   });
 
-  it('runs the seeded simulation: quotes and 1Min bars straight to Kafka, bars stored in their month, last prices at most once a second per symbol', async () => {
+  it('runs the seeded simulation: quotes and 1Min bars straight to Kafka, bars stored in their month, last prices (with the book) at most once a second per symbol', async () => {
     const put = await f.call('admin', 'PUT', '/api/v1/market/feed', { mode: 'simulated', seed: 42, speed: 60 });
     expect(put.body).toMatchObject({ mode: 'simulated', seed: 42, speed: 60, from: null, runner: { here: true, status: 'running' } });
     const since = Date.now();
@@ -127,6 +127,13 @@ describe('market data: feeds, quotes and intraday bars', () => {
       expect(n).toBeLessThanOrEqual(Math.ceil(seconds) + 2);
     }
     expect(trades).toBeGreaterThan(prices.length * 3);
+    // each last price carries the symbol's book as quoted then: the paper venue fills on it
+    for (const { data: p } of prices) {
+      expect(p).toEqual({ symbol: p.symbol, price: p.price, at: p.at, bid: expect.any(String), bidSize: expect.any(String), ask: expect.any(String), askSize: expect.any(String) });
+      expect(new Dec(p.ask!).gt(p.bid!)).toBe(true);
+    }
+    const last = prices.at(-1)!.data; // a quote published before it, on its own topic (read by the tap in its own time)
+    await until('the quote a last price carries', async () => f.tap.of<Quote>(QuoteUpdated.type).some((e) => e.data.symbol === last.symbol && e.data.bid === last.bid && e.data.ask === last.ask), (seen) => seen, 10_000);
 
     const [row] = await f.em().execute<{ part: string; open: string; volume: string }[]>(
       `select tableoid::regclass::text as "part", "open"::text as "open", "volume"::text as "volume" from "strategy_data"."intraday_bar" where "symbol" = 'MKTA' and "start" = ?`,

@@ -7,7 +7,7 @@ import type { Quote, Trade } from './simulated-market';
 
 /**
  * Where a feed's output goes: quotes (latest-only) and bars straight to Kafka, closed 1Min bars into
- * the partitioned table, the last trade as a throttled `marketdata.price.updated`, the latest quote
+ * the partitioned table, the last trade (with the top of the book) as a throttled `marketdata.price.updated`, the latest quote
  * of each symbol in memory and, once a second, in `latest_quote` for the other replicas.
  */
 export class MarketPublisher {
@@ -53,7 +53,12 @@ export class MarketPublisher {
     await this.repo.saveQuotes(quotes);
   }
 
+  /** Each price carries the symbol's top of the book as it stands now: what the paper venue fills on. */
   private prices(list: { symbol: string; price: string; at: number }[]): void {
-    for (const p of list) this.stream.publish(PriceUpdated, p.symbol, { symbol: p.symbol, price: p.price, at: new Date(p.at).toISOString() });
+    for (const p of list) {
+      const q = this.latest.get(p.symbol);
+      const book = q ? { bid: q.bid, bidSize: q.bidSize, ask: q.ask, askSize: q.askSize } : {};
+      this.stream.publish(PriceUpdated, p.symbol, { symbol: p.symbol, price: p.price, at: new Date(p.at).toISOString(), ...book });
+    }
   }
 }

@@ -1,14 +1,12 @@
 import { z } from 'zod';
 import { defineEvent } from '../event-contract';
-import { decimalString, isoTime, symbol } from '../schemas';
+import { decimalString, isoTime, symbol, wholeShares } from '../schemas';
 import { TOPICS } from '../topics';
 
 /** Bar lengths the platform serves; 1Min bars are aggregated from trades, the others from 1Min bars (1D from the sessions). */
 export const TIMEFRAMES = ['1Min', '5Min', '15Min', '1H', '1D'] as const;
 export type Timeframe = (typeof TIMEFRAMES)[number];
 export const timeframe = z.enum(TIMEFRAMES);
-
-const size = z.string().regex(/^(0|[1-9]\d{0,17})$/, 'must be a whole number of shares');
 
 /**
  * The top of the book of one symbol. Published straight to Kafka (an observation, not a business
@@ -22,11 +20,11 @@ export const QuoteUpdated = defineEvent({
   schema: z.object({
     symbol,
     bid: decimalString,
-    bidSize: size,
+    bidSize: wholeShares,
     ask: decimalString,
-    askSize: size,
+    askSize: wholeShares,
     last: decimalString,
-    lastSize: size.optional(),
+    lastSize: wholeShares.optional(),
     at: isoTime,
   }),
 });
@@ -44,6 +42,6 @@ export const BarClosed = defineEvent({
     high: decimalString,
     low: decimalString,
     close: decimalString,
-    volume: size,
+    volume: wholeShares,
   }),
 });

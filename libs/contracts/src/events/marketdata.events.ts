@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../event-contract';
-import { decimalString, isoTime, symbol } from '../schemas';
+import { decimalString, isoTime, symbol, wholeShares } from '../schemas';
 import { TOPICS } from '../topics';
 
 const instrument = z.object({
@@ -45,9 +45,23 @@ export const BlacklistAdded = defineEvent({
 });
 export const BlacklistRemoved = defineEvent({ type: 'marketdata.blacklist.removed', version: 1, topic: TOPICS.marketdataBlacklist, schema: z.object({ symbol }) });
 
+/**
+ * The last trade price of a symbol at `at`. A live feed adds the top of the book as it stands when
+ * the price is sent (bid/ask with their sizes; a size of 0 means unknown): the paper venue fills
+ * market orders at the ask (buy) or bid (sell) and limits when the other side crosses them (ADR 0035).
+ * Daily bars and imports carry the price alone.
+ */
 export const PriceUpdated = defineEvent({
   type: 'marketdata.price.updated',
   version: 1,
   topic: TOPICS.marketdataPrice,
-  schema: z.object({ symbol, price: decimalString, at: isoTime }),
+  schema: z.object({
+    symbol,
+    price: decimalString,
+    at: isoTime,
+    bid: decimalString.optional(),
+    bidSize: wholeShares.optional(),
+    ask: decimalString.optional(),
+    askSize: wholeShares.optional(),
+  }),
 });
