@@ -1,0 +1,3 @@
+export * from './leased-worker';
+export * from './job-wake';
+export * from './logger';
