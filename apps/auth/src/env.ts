@@ -29,6 +29,13 @@ const own = {
   /** Failures on one account, from anywhere, after which every login to it waits, doubling from 250 ms up to AUTH_LOGIN_MAX_DELAY_MS. */
   AUTH_LOGIN_DELAY_AFTER_ACCOUNT_FAILURES: z.coerce.number().int().min(1).default(5),
   AUTH_LOGIN_MAX_DELAY_MS: z.coerce.number().int().min(0).max(30_000).default(5_000),
+  /**
+   * scrypt hashes run at once (128 MiB each; the container's memory limit is sized for this many,
+   * ADR 0034). 2: on the measured 2 cores, more adds memory and latency, not throughput.
+   */
+  AUTH_PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
+  /** Hashes that may wait for a slot; beyond them a login or registration gets 503 with Retry-After. */
+  AUTH_PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(1000).default(8),
   AUTH_BOOTSTRAP_ADMIN_EMAIL: z.email().transform((e) => e.toLowerCase()).optional(),
   AUTH_BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12).max(128).optional(),
 };

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Ip, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Ip, Param, Post, Put, UseFilters } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Public, Roles, type Principal } from '@alphintra/platform-auth';
 import { ApiDoc, ZodPipe } from '@alphintra/platform-http';
@@ -7,6 +7,7 @@ import { meResponse, registeredUserResponse, userRolesResponse } from './dto/acc
 import { registerBody, type RegisterBody } from './dto/register.dto';
 import { rolesBody, userIdParams, type RolesBody } from './dto/roles.dto';
 import { RegistrationService } from './registration.service';
+import { PASSWORD_HASHING_BUSY_TEXT, RetryAfterFilter } from '../sessions/retry-after.filter';
 
 @ApiTags('auth')
 @ApiBearerAuth()
@@ -20,7 +21,8 @@ export class AccountsController {
   @Public()
   @Post('register')
   @HttpCode(201)
-  @ApiDoc({ body: registerBody, status: 201, response: registeredUserResponse, problems: [409] })
+  @UseFilters(RetryAfterFilter)
+  @ApiDoc({ body: registerBody, status: 201, response: registeredUserResponse, problems: [409, 503], problemText: { 503: PASSWORD_HASHING_BUSY_TEXT } })
   register(@Body(new ZodPipe(registerBody)) body: RegisterBody, @Ip() ip: string) {
     return this.registration.register(body, { ip });
   }

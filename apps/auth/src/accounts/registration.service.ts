@@ -4,7 +4,7 @@ import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/po
 import { UserRegistered, type Role } from '@alphintra/contracts';
 import { OutboxPublisher } from '@alphintra/platform-messaging';
 import { AuditTrail } from '../audit/audit-trail';
-import { hashPassword } from '../passwords/password-hash';
+import { PasswordHashing } from '../passwords/password-hashing';
 import { EmailTakenError } from './accounts.errors';
 import type { RegisterBody, RegisteredUser } from './dto/register.dto';
 import { UserAccount } from './user-account.entity';
@@ -22,11 +22,12 @@ export class RegistrationService {
     private readonly em: EntityManager,
     private readonly outbox: OutboxPublisher,
     private readonly audit: AuditTrail,
+    private readonly hashing: PasswordHashing,
   ) {}
 
   async register(input: RegisterBody, ctx: RegistrationContext = {}): Promise<RegisteredUser> {
     if (await this.em.count(UserAccount, { email: input.email })) throw new EmailTakenError();
-    const passwordHash = await hashPassword(input.password);
+    const passwordHash = await this.hashing.hash(input.password); // PasswordHashingBusyError (503) at the limit
     const roles = ctx.roles ?? ['trader'];
     const now = new Date();
     const user = { id: randomUUID(), email: input.email, displayName: input.displayName ?? null, roles };

@@ -1,8 +1,9 @@
 import { hashPassword } from '../passwords/password-hash';
+import { PasswordHashing } from '../passwords/password-hashing';
 import { Credentials } from './credentials';
 
 describe('Credentials', () => {
-  const credentials = new Credentials();
+  const credentials = new Credentials(new PasswordHashing({ AUTH_PASSWORD_HASH_CONCURRENCY: 2, AUTH_PASSWORD_HASH_QUEUE: 8 }));
   beforeAll(() => credentials.onModuleInit());
 
   it('accepts the password of an account and refuses another', async () => {

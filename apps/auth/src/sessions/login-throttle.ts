@@ -54,6 +54,11 @@ export class LoginThrottle {
     return outcome.attemptId;
   }
 
+  /** The attempt was refused before its password was checked (hashing busy): it counts as nothing. */
+  async abandoned(attemptId: string): Promise<void> {
+    await this.em.execute(`delete from ${T} where "id" = ?`, [attemptId], 'run');
+  }
+
   /** The attempt succeeded: it was no failure, and the account starts afresh. */
   async succeeded(em: EntityManager, email: string, attemptId: string): Promise<void> {
     await em.execute(`delete from ${T} where "id" = ?`, [attemptId], 'run');

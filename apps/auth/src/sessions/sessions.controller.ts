@@ -4,7 +4,7 @@ import { Public } from '@alphintra/platform-auth';
 import { ApiDoc, ZodPipe } from '@alphintra/platform-http';
 import { loginBody, refreshTokenBody, type LoginBody, type RefreshTokenBody } from './dto/session.dto';
 import { tokenPairResponse } from './dto/sessions.responses';
-import { RetryAfterFilter } from './retry-after.filter';
+import { PASSWORD_HASHING_BUSY_TEXT, RetryAfterFilter } from './retry-after.filter';
 import { SessionsService } from './sessions.service';
 
 /** Tokens are never cached (RFC 6749 §5.1). */
@@ -18,7 +18,7 @@ export class SessionsController {
   @HttpCode(200)
   @Header('cache-control', 'no-store')
   @UseFilters(RetryAfterFilter)
-  @ApiDoc({ body: loginBody, status: 200, response: tokenPairResponse, problems: [401, 429] })
+  @ApiDoc({ body: loginBody, status: 200, response: tokenPairResponse, problems: [401, 429, 503], problemText: { 503: PASSWORD_HASHING_BUSY_TEXT } })
   login(@Body(new ZodPipe(loginBody)) body: LoginBody, @Ip() ip: string) {
     return this.sessions.login(body, ip);
   }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { KeysModule } from '../keys/keys.module';
+import { PasswordHashing } from '../passwords/password-hashing';
 import { Credentials } from './credentials';
 import { LoginThrottle } from './login-throttle';
 import { RefreshTokens } from './refresh-tokens';
@@ -11,7 +12,7 @@ import { SessionsService } from './sessions.service';
 @Module({
   imports: [KeysModule],
   controllers: [SessionsController, RevokedSessionsController],
-  providers: [SessionsService, LoginThrottle, Credentials, RefreshTokens, RevokedSessions],
-  exports: [RevokedSessions],
+  providers: [SessionsService, LoginThrottle, Credentials, PasswordHashing, RefreshTokens, RevokedSessions],
+  exports: [RevokedSessions, PasswordHashing],
 })
 export class SessionsModule {}

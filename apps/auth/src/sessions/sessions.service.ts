@@ -4,6 +4,7 @@ import { UserAccount } from '../accounts/user-account.entity';
 import { AuditTrail } from '../audit/audit-trail';
 import { AUTH_ENV, type AuthServiceEnv } from '../env';
 import { AccessTokenIssuer } from '../keys/access-token.issuer';
+import { PasswordHashingBusyError } from '../passwords/password-hashing';
 import { Credentials } from './credentials';
 import type { LoginBody, TokenPair } from './dto/session.dto';
 import { LoginThrottle } from './login-throttle';
@@ -31,7 +32,11 @@ export class SessionsService {
   async login({ email, password }: LoginBody, ip: string): Promise<TokenPair> {
     const attemptId = await this.throttle.admit(email, ip);
     const user = await this.em.findOne(UserAccount, { email });
-    const valid = await this.credentials.verify(password, user?.passwordHash);
+    const valid = await this.credentials.verify(password, user?.passwordHash).catch(async (e: unknown) => {
+      // no password was checked: the attempt recorded as a failure in advance was none
+      if (e instanceof PasswordHashingBusyError) await this.throttle.abandoned(attemptId);
+      throw e;
+    });
     if (!user || !valid) {
       await this.audit.record(this.em, { action: 'login.failed', subjectId: user?.id, ip, detail: { email } });
       throw new InvalidCredentialsError();

@@ -45,10 +45,12 @@ const PROBLEM_TEXT: Record<number, string> = {
 };
 
 /** Problem+json answers with these statuses. */
-export const ApiProblems = (...statuses: number[]) =>
+export const ApiProblems = (...statuses: number[]) => problemResponses(statuses);
+
+const problemResponses = (statuses: number[], text: Record<number, string> = {}) =>
   applyDecorators(
     ...statuses.map((status) =>
-      ApiResponse({ status, description: PROBLEM_TEXT[status] ?? HttpStatus[status] ?? 'Error', content: { 'application/problem+json': { schema: PROBLEM_SCHEMA as never } } }),
+      ApiResponse({ status, description: text[status] ?? PROBLEM_TEXT[status] ?? HttpStatus[status] ?? 'Error', content: { 'application/problem+json': { schema: PROBLEM_SCHEMA as never } } }),
     ),
   );
 
@@ -69,6 +71,8 @@ export interface ApiDocOptions {
   responseDescription?: string;
   /** Other problem statuses the operation answers, beyond 400 for invalid input. */
   problems?: number[];
+  /** What a problem status means for this operation, where the general text would not say it. */
+  problemText?: Record<number, string>;
 }
 
 function parameters(where: 'path' | 'query', schema: z.ZodType): MethodDecorator[] {
@@ -97,7 +101,7 @@ export function ApiDoc(o: ApiDocOptions): MethodDecorator {
       description: o.responseDescription ?? HttpStatus[o.status] ?? 'Success',
       ...(o.response ? { content: { 'application/json': { schema: openApiSchema(o.response, 'output') as never } } } : {}),
     }),
-    ApiProblems(...problems),
+    problemResponses(problems, o.problemText),
   ];
   if (o.body) {
     const schema = openApiSchema(o.body, 'input') as never;
