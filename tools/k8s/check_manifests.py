@@ -325,7 +325,9 @@ def check_render(label, objs, schemas, release, r: Report):
                         comps |= set(ex["values"])
                 # which app may call which is derived from the apps' env schemas and checked
                 # against these policies by tools/k8s/wiring.spec.ts (ADR 0021); here: named apps only
-                r.check(comps and comps <= set(APPS), f"{pre} app {app}: ingress allowed from {sorted(comps) or 'any pod'}")
+                # and the gateway from the chart's `helm test` Job (component `test`), which asks it for /health
+                callers = set(APPS) | ({"test"} if app == "gateway" else set())
+                r.check(comps and comps <= callers, f"{pre} app {app}: ingress allowed from {sorted(comps) or 'any pod'}")
         egress_ports = {p.get("port") for rule in np.get("egress", []) for p in rule.get("ports", [])}
         r.check(53 in egress_ports, f"{pre} app {app}: no DNS egress")
         # Service, PDB, autoscaling, spread
