@@ -118,7 +118,20 @@ export function openApiDocument(app: INestApplication, name: string): OpenAPIObj
   return SwaggerModule.createDocument(app, config);
 }
 
+/** How long a graceful stop may take before the process exits anyway (Kubernetes' grace period is 30 s). */
+export const SHUTDOWN_DEADLINE_MS = 25_000;
+
 export async function listen(app: NestFastifyApplication, o: Pick<HttpOptions, 'host' | 'port' | 'logger' | 'name'>): Promise<void> {
   await app.listen(o.port, o.host);
   o.logger.info({ url: `http://${o.host}:${o.port}` }, `${o.name} listening`);
+  // A stop that hangs (a client library waiting on a peer that is gone, say) must not keep the
+  // process alive: after the deadline it exits with 1, and whatever supervises it starts it again.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      setTimeout(() => {
+        o.logger.error({ signal, deadlineMs: SHUTDOWN_DEADLINE_MS }, `${o.name} did not stop within the deadline: exiting`);
+        process.exit(1);
+      }, SHUTDOWN_DEADLINE_MS).unref();
+    });
+  }
 }

@@ -94,7 +94,6 @@ export class MessagingLifecycle implements OnApplicationBootstrap, OnApplication
       backlog: this.backlog,
       observer: relayObserver(spec.service),
     });
-    await this.relay.start();
     const handlers = (spec.consumers ?? []).flatMap((c) => this.moduleRef.get(c, { strict: false }).handlers());
     if (handlers.length) {
       this.consumer = new EventConsumer({
@@ -108,11 +107,68 @@ export class MessagingLifecycle implements OnApplicationBootstrap, OnApplication
         maxAttempts: env.CONSUMER_MAX_ATTEMPTS,
         observer: consumerObserver(consumerGroupOf(spec.service, env.KAFKA_TOPIC_PREFIX)),
       });
-      await this.consumer.start();
+    }
+    try {
+      await this.startMessaging();
+    } catch (err) {
+      // Kafka away at start (restarting, say): the service starts anyway and serves what its
+      // database holds (readiness is the database's); the outbox keeps what it writes, and the
+      // relay and consumer start as soon as Kafka answers.
+      this.logger.warn({ err }, 'Kafka unavailable at start: relay and consumer start when it answers');
+      this.retrying = this.retryMessaging();
+    }
+  }
+
+  private relayStarted = false;
+  private consumerStarted = false;
+  private stopping = false;
+  private retrying?: Promise<void>;
+  private wakeRetry?: () => void;
+
+  /** Starts what has not started yet; a part that failed is stopped again, so a retry begins clean. */
+  private async startMessaging(): Promise<void> {
+    if (!this.relayStarted) {
+      try {
+        await this.relay!.start();
+      } catch (e) {
+        await this.relay!.stop().catch(() => undefined);
+        throw e;
+      }
+      this.relayStarted = true;
+    }
+    if (this.consumer && !this.consumerStarted) {
+      try {
+        await this.consumer.start();
+      } catch (e) {
+        await this.consumer.stop().catch(() => undefined);
+        throw e;
+      }
+      this.consumerStarted = true;
+    }
+  }
+
+  /** Tries again every 1 s, doubling to 10 s, until messaging starts or the app stops. */
+  private async retryMessaging(): Promise<void> {
+    for (let wait = 1000; !this.stopping; wait = Math.min(wait * 2, 10_000)) {
+      await new Promise<void>((r) => {
+        const t = setTimeout(r, wait);
+        this.wakeRetry = () => (clearTimeout(t), r());
+      });
+      if (this.stopping) return;
+      try {
+        await this.startMessaging();
+        this.logger.info('Kafka answers: relay and consumer started');
+        return;
+      } catch (err) {
+        this.logger.warn({ err, retryInMs: Math.min(wait * 2, 10_000) }, 'Kafka still unavailable');
+      }
     }
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    this.wakeRetry?.();
+    await this.retrying;
     this.unregisterMetrics?.();
     await this.consumer?.stop();
     await this.relay?.stop();
