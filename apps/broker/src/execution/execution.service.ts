@@ -70,6 +70,10 @@ export class ExecutionService {
         quantity: trim(vo.quantity),
         limitPrice: vo.limitPrice === null ? null : trim(vo.limitPrice),
         worstPrice: vo.worstPrice === null ? null : trim(vo.worstPrice),
+        stopPrice: vo.stopPrice === null ? null : trim(vo.stopPrice),
+        trailPrice: vo.trailPrice === null ? null : trim(vo.trailPrice),
+        trailPercent: vo.trailPercent === null ? null : trim(vo.trailPercent),
+        mark: vo.mark === null ? null : trim(vo.mark),
         cumulativeQuantity: trim(vo.cumulativeQuantity),
         createdAt: new Date(vo.createdAt).toISOString(),
         executions: executions.map((e) => ({

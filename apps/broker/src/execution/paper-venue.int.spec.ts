@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { OrderCancelRequested, OrderRouted, PriceUpdated, type EventData } from '@alphintra/contracts';
+import { OrderCancelRequested, OrderRouted, OrderRoutedV2, PriceUpdated, type EventData } from '@alphintra/contracts';
+import { Dec } from '@alphintra/money';
 import { loadEnv } from '../env';
 import { ReconciliationService } from '../reconciliation/reconciliation.service';
 import { PaperVenue } from '../venues/paper.venue';
@@ -370,6 +371,113 @@ describe('paper venue on the top of the book, in XNYS sessions, by quote size', 
       ['250', '50.03', '50'],
       ['50', '50.04', '0'],
     ]);
+  });
+
+  const routedV2 = (symbol: string, o: Partial<EventData<typeof OrderRoutedV2>>): EventData<typeof OrderRoutedV2> => ({
+    ...routed(erin, symbol),
+    worstPrice: null,
+    stopPrice: null,
+    trailPrice: null,
+    trailPercent: null,
+    ...o,
+  });
+  const route2 = async (o: EventData<typeof OrderRoutedV2>) => f.consumed(await f.publish(OrderRoutedV2, o.orderId, o));
+  const last = (symbol: string, p: string) => quoteOf(symbol, p, new Dec(p).minus('0.05').toFixed(), '1000', new Dec(p).plus('0.05').toFixed(), '1000');
+  const venueOrder = async (orderId: string) =>
+    (await f.sql<{ triggered: boolean; mark: string | null; status: string }>(`select "triggered_at" is not null as "triggered", "mark"::text as "mark", "status" from "broker_data"."venue_order" where "order_id" = ?`, [orderId]))[0];
+
+  it('a stop sell rests until a trade at or below its stop, then sells at the bid; a gap beyond its worst price cancels it', async () => {
+    setClock(MONDAY);
+    const s = sym();
+    await last(s, '100');
+    const stop = routedV2(s, { side: 'sell', type: 'stop', stopPrice: '95', quantity: '2', worstPrice: '90' });
+    const gapped = routedV2(s, { side: 'sell', type: 'stop', stopPrice: '96', quantity: '1', worstPrice: '94' });
+    await route2(stop);
+    await route2(gapped);
+    await last(s, '97');
+    expect(reports(stop.orderId)).toEqual([]);
+    expect(await venueOrder(stop.orderId)).toMatchObject({ triggered: false, status: 'open' });
+    await last(s, '93'); // a gap: both trigger; the 96 stop's worst price is 94
+    expect((await f.executionsFor(stop.orderId))[0]).toMatchObject({ kind: 'fill', quantity: '2', price: '92.95' });
+    expect((await f.executionsFor(gapped.orderId))[0]).toMatchObject({ kind: 'cancelled', reason: "market price 92.95 is beyond the order's worst price 94" });
+    expect(await venueOrder(stop.orderId)).toMatchObject({ triggered: true, status: 'filled' });
+  });
+
+  it('a stop-limit buy triggers at its stop and then fills only within its limit', async () => {
+    setClock(MONDAY);
+    const s = sym();
+    await last(s, '100');
+    const o = routedV2(s, { type: 'stop_limit', stopPrice: '105', limitPrice: '106', quantity: '3', worstPrice: '106' });
+    await route2(o);
+    await last(s, '104.9');
+    await quoteOf(s, '105.2', '106.4', '1000', '106.6', '1000'); // triggered, but the ask is above the limit
+    expect(reports(o.orderId)).toEqual([]);
+    expect(await venueOrder(o.orderId)).toMatchObject({ triggered: true, status: 'open' });
+    await quoteOf(s, '105.8', '105.7', '1000', '105.9', '1000');
+    expect((await f.executionsFor(o.orderId))[0]).toMatchObject({ kind: 'fill', quantity: '3', price: '105.9' });
+  });
+
+  it('a trailing stop sell follows the high-water mark by its percentage and sells when the price falls back by it', async () => {
+    setClock(MONDAY);
+    const s = sym();
+    await last(s, '100');
+    const o = routedV2(s, { side: 'sell', type: 'trailing_stop', trailPercent: '5', quantity: '1', worstPrice: '50' });
+    await route2(o);
+    expect(await venueOrder(o.orderId)).toMatchObject({ mark: '100.00000000', triggered: false });
+    await last(s, '96'); // 96 > 95: holds, the mark stays
+    await last(s, '110'); // the mark rises to 110: the trigger to 104.5
+    await last(s, '105');
+    expect(reports(o.orderId)).toEqual([]);
+    expect(await venueOrder(o.orderId)).toMatchObject({ mark: '110.00000000', triggered: false });
+    await last(s, '104.4');
+    expect((await f.executionsFor(o.orderId))[0]).toMatchObject({ kind: 'fill', quantity: '1', price: '104.35' });
+  });
+
+  it('a trailing stop buy follows the low-water mark by its price and buys when the price rises back by it', async () => {
+    setClock(MONDAY);
+    const s = sym();
+    await last(s, '50');
+    const o = routedV2(s, { type: 'trailing_stop', trailPrice: '2', quantity: '4', worstPrice: '60' });
+    await route2(o);
+    await last(s, '45'); // the mark falls to 45: the trigger to 47
+    await last(s, '46.9');
+    expect(reports(o.orderId)).toEqual([]);
+    expect(await venueOrder(o.orderId)).toMatchObject({ mark: '45.00000000' });
+    await last(s, '47');
+    expect((await f.executionsFor(o.orderId))[0]).toMatchObject({ kind: 'fill', quantity: '4', price: '47.05' });
+  });
+
+  it('ioc fills what the book offers now and cancels the rest; fok fills whole or not at all', async () => {
+    setClock(MONDAY);
+    const s = sym();
+    await quoteOf(s, '10', '9.99', '100', '10.01', '100');
+    const ioc = routedV2(s, { type: 'limit', limitPrice: '10.05', quantity: '300', timeInForce: 'ioc' });
+    const fokTooBig = routedV2(s, { type: 'limit', limitPrice: '10.05', quantity: '300', timeInForce: 'fok' });
+    const fok = routedV2(s, { quantity: '60', timeInForce: 'fok' });
+    const iocAway = routedV2(s, { type: 'limit', limitPrice: '9', quantity: '5', timeInForce: 'ioc' });
+    for (const o of [ioc, fokTooBig, fok, iocAway]) await route2(o);
+    expect((await f.executionsFor(ioc.orderId, 2)).map((r) => [r.kind, r.quantity, r.reason])).toEqual([
+      ['fill', '100', null],
+      ['cancelled', null, 'ioc: the rest is cancelled'],
+    ]);
+    expect((await f.executionsFor(fokTooBig.orderId)).map((r) => [r.kind, r.quantity, r.reason])).toEqual([['cancelled', null, 'fok: the book offers 100 of 300']]);
+    expect((await f.executionsFor(fok.orderId)).map((r) => [r.kind, r.quantity, r.price])).toEqual([['fill', '60', '10.01']]);
+    expect((await f.executionsFor(iocAway.orderId)).map((r) => [r.kind, r.reason])).toEqual([['cancelled', 'ioc: the market does not reach the limit']]);
+  });
+
+  it('a stop does not trigger out of session: the first trade in session decides', async () => {
+    const s = sym();
+    setClock(MONDAY);
+    await last(s, '30');
+    const o = routedV2(s, { side: 'sell', type: 'stop', stopPrice: '29', quantity: '1', worstPrice: '20' });
+    await route2(o);
+    setClock(SATURDAY);
+    await last(s, '28');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await venueOrder(o.orderId)).toMatchObject({ triggered: false, status: 'open' });
+    setClock(MONDAY);
+    await last(s, '28.5');
+    expect((await f.executionsFor(o.orderId))[0]).toMatchObject({ kind: 'fill', price: '28.45' });
   });
 
   it('fills nothing out of session: an order placed on a Saturday or Christmas rests, and the first price in session fills it', async () => {

@@ -3,6 +3,7 @@ import { Broker } from './0002_broker';
 import { Reconciliation } from './0003_reconciliation';
 import { WorstPrice } from './0004_worst_price';
 import { TopOfBook } from './0005_top_of_book';
+import { StopOrders } from './0006_stop_orders';
 
 /** In order; a migration once released is never edited, only followed. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   { name: '0004_worst_price', class: WorstPrice },
   messagingResilienceMigration('broker_data'),
   { name: '0005_top_of_book', class: TopOfBook },
+  { name: '0006_stop_orders', class: StopOrders },
 ];

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { Dec } from '@alphintra/money';
-import { beyond, boundOf, chunks, offered, quote, slipped, touch, type Market, type PricedOrder } from './paper-fill';
+import { beyond, boundOf, chunks, offered, onTrade, quote, slipped, touch, type Market, type PricedOrder, type StopOrder } from './paper-fill';
 
 const price = fc.integer({ min: 1, max: 2_000_000_000 }).map((n) => new Dec(n).div(10_000));
 const side = fc.constantFrom('buy' as const, 'sell' as const);
@@ -138,6 +138,47 @@ describe('fills on the top of the book', () => {
         return withinSize && (bound === null || !beyond(o.side, q.price, bound)) && !beyond(o.side, q.price, slipped(t, o.side, b));
       }),
       { numRuns: 2000 },
+    );
+  });
+});
+
+describe('stops on the last trade', () => {
+  const stop = (o: Partial<StopOrder>): StopOrder => ({ side: 'sell', type: 'stop', stopPrice: null, trailPrice: null, trailPercent: null, mark: null, ...o });
+
+  it('a sell stop triggers at or below its stop, a buy stop at or above', () => {
+    expect(onTrade(stop({ stopPrice: '95' }), new Dec('95.01')).triggered).toBe(false);
+    expect(onTrade(stop({ stopPrice: '95' }), new Dec('95')).triggered).toBe(true);
+    expect(onTrade(stop({ side: 'buy', type: 'stop_limit', stopPrice: '105' }), new Dec('104.99')).triggered).toBe(false);
+    expect(onTrade(stop({ side: 'buy', type: 'stop_limit', stopPrice: '105' }), new Dec('105')).triggered).toBe(true);
+  });
+
+  it('a trailing stop starts its mark at the first trade and trails it by a price or a percentage', () => {
+    expect(onTrade(stop({ type: 'trailing_stop', trailPercent: '5' }), new Dec(100))).toEqual({ mark: new Dec(100), trigger: new Dec(95), triggered: false });
+    expect(onTrade(stop({ type: 'trailing_stop', trailPercent: '5', mark: '110' }), new Dec('104.5'))).toEqual({ mark: new Dec(110), trigger: new Dec('104.5'), triggered: true });
+    expect(onTrade(stop({ side: 'buy', type: 'trailing_stop', trailPrice: '2', mark: '50' }), new Dec(45))).toEqual({ mark: new Dec(45), trigger: new Dec(47), triggered: false });
+  });
+
+  it('property: over any run of trades a trailing stop\'s trigger only moves towards the market, and it triggers exactly when a trade reaches it', () => {
+    const trades = fc.array(price, { minLength: 1, maxLength: 50 });
+    const trail = fc.oneof(
+      price.map((p) => ({ trailPrice: p.toFixed(), trailPercent: null })),
+      fc.integer({ min: 1, max: 9999 }).map((n) => ({ trailPrice: null, trailPercent: new Dec(n).div(100).toFixed() })),
+    );
+    fc.assert(
+      fc.property(side, trail, trades, (sd, t, ts) => {
+        let o = stop({ side: sd, type: 'trailing_stop', ...t });
+        let before: Dec | null = null;
+        for (const last of ts) {
+          const r = onTrade(o, last);
+          if (before && (sd === 'sell' ? r.trigger.lt(before) : r.trigger.gt(before))) return false;
+          if (r.triggered !== (sd === 'sell' ? last.lte(r.trigger) : last.gte(r.trigger))) return false;
+          if (r.triggered) return true;
+          before = r.trigger;
+          o = { ...o, mark: r.mark!.toFixed() };
+        }
+        return true;
+      }),
+      { numRuns: 1000 },
     );
   });
 });

@@ -20,6 +20,43 @@ export interface Market {
   book: { bid: Dec; bidSize: Dec; ask: Dec; askSize: Dec } | null;
 }
 
+/** A stop's trigger and, for a trailing stop, its mark: the best last price since acceptance. */
+export interface StopOrder {
+  side: Side;
+  type: 'stop' | 'stop_limit' | 'trailing_stop';
+  stopPrice: string | null;
+  trailPrice: string | null;
+  trailPercent: string | null;
+  mark: string | null;
+}
+
+export const isStop = (type: string): type is StopOrder['type'] => type === 'stop' || type === 'stop_limit' || type === 'trailing_stop';
+
+/**
+ * A stop on a last trade price: its new mark (a trailing stop's high-water mark for a sell, low
+ * for a buy), its trigger price, and whether the trade reached it. A buy stop triggers at or above
+ * its trigger, a sell stop at or below. A trailing stop's trigger follows the mark by the trail
+ * (a price, or a percentage of the mark) and only ever moves towards the market.
+ */
+export function onTrade(o: StopOrder, last: Dec): { mark: Dec | null; trigger: Dec; triggered: boolean } {
+  const buy = o.side === 'buy';
+  let mark: Dec | null = null;
+  let trigger: Dec;
+  if (o.type === 'trailing_stop') {
+    const was = o.mark === null ? last : new Dec(o.mark);
+    mark = buy ? Dec.min(was, last) : Dec.max(was, last);
+    const pct = o.trailPercent === null ? null : new Dec(o.trailPercent);
+    const trail = o.trailPrice === null ? mark.times(pct!).div(100) : new Dec(o.trailPrice);
+    trigger = new Dec(formatDecimal(buy ? mark.plus(trail) : mark.minus(trail), 8));
+  } else {
+    trigger = new Dec(o.stopPrice!);
+  }
+  return { mark, trigger, triggered: buy ? last.gte(trigger) : last.lte(trigger) };
+}
+
+/** What a triggered stop becomes: a market order (stop, trailing stop) or a limit (stop_limit). */
+export const triggeredAs = (type: StopOrder['type']): 'market' | 'limit' => (type === 'stop_limit' ? 'limit' : 'market');
+
 export type Quote = { kind: 'fill'; price: Dec; upTo: Dec | null } | { kind: 'rest' } | { kind: 'cancel'; reason: string };
 
 /** The price an order trades against: the ask for a buy, the bid for a sell; the last price when there is no book. */

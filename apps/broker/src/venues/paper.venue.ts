@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ALWAYS_OPEN, isOpen, XNYS_HOURS, type SessionRule } from '@alphintra/market-calendar';
-import { Dec } from '@alphintra/money';
+import { Dec, formatDecimal } from '@alphintra/money';
 import { query } from '@alphintra/platform-database';
 import { PLATFORM } from '@alphintra/platform-http';
 import type { BrokerEnv } from '../env';
 import { ExecutionBook, VENUE_ORDER_COLUMNS, type RoutedOrder, type VenueOrderRow } from '../execution/execution-book';
-import { chunks, quote, touch, type Market } from './paper-fill';
+import { chunks, isStop, onTrade, quote, touch, triggeredAs, type Market, type PricedOrder, type StopOrder } from './paper-fill';
 import type { ConnectionTestResult, SubmitContext, Venue } from './venue';
 
 export const PAPER = 'paper';
@@ -55,11 +55,15 @@ export class PaperVenue implements Venue {
     await this.lockSymbol(em, o.symbol);
     const vo = await this.book.accept(em, o, PAPER, ctx.connectionId, ctx.slippageBps);
     if (!vo) return; // accepted before: no second effect
-    if (vo.type === 'limit' && vo.limitPrice === null) return this.book.report(em, vo, { kind: 'rejected', reason: 'limit order without a limit price' });
+    const malformed = malformedOrder(vo);
+    if (malformed) return this.book.report(em, vo, { kind: 'rejected', reason: malformed });
     const market = await this.market(em, o.symbol);
-    if (!market) return vo.type === 'market' ? this.book.report(em, vo, { kind: 'rejected', reason: 'no market price' }) : undefined;
-    if (this.open()) await this.execute(em, vo, market);
-    // out of session the order rests: the first price in session fills it (or cancels a market order beyond its worst price)
+    const immediate = vo.timeInForce === 'ioc' || vo.timeInForce === 'fok';
+    // a market order (or one that must execute now) needs a market; limits and stops rest for one
+    if (!market) return vo.type === 'market' || immediate ? this.book.report(em, vo, { kind: 'rejected', reason: 'no market price' }) : undefined;
+    if (this.open()) return this.work(em, vo, market);
+    // out of session an order rests for the first price in session; one that must execute now cannot
+    if (immediate) return this.book.report(em, vo, { kind: 'cancelled', reason: `${vo.timeInForce}: the market is closed` });
   }
 
   async cancel(em: EntityManager, vo: VenueOrderRow): Promise<void> {
@@ -86,29 +90,51 @@ export class PaperVenue implements Venue {
     );
     if (!kept || !this.open()) return;
     const market: Market = marketOf({ price, ...(withBook ? { bid: book.bid!, bidSize: book.bidSize ?? '0', ask: book.ask!, askSize: book.askSize ?? '0' } : {}) });
-    // A limit's bound is the tighter of its limit and its worst price (see paper-fill's boundOf); a
-    // buy is reached by the ask, a sell by the bid.
-    const resting = await query<VenueOrderRow>(
+    // What this market may move: limits whose bound the touch has reached (the tighter of limit
+    // and worst price, paper-fill's boundOf; a buy is reached by the ask, a sell by the bid), market
+    // orders that rested, and every stop (a trailing stop's mark moves with each trade).
+    const open = await query<VenueOrderRow>(
       em,
       `select ${VENUE_ORDER_COLUMNS} from "broker_data"."venue_order"
        where "symbol" = $1 and "status" = 'open' and "venue" = '${PAPER}'
          and ("type" = 'market'
+           or ("type" in ('stop', 'stop_limit', 'trailing_stop'))
            or ("side" = 'buy' and least("limit_price", coalesce("worst_price", "limit_price")) >= $2::numeric)
            or ("side" = 'sell' and greatest("limit_price", coalesce("worst_price", "limit_price")) <= $3::numeric))
        order by "created_at", "id" for update`,
       [symbol, touch(market, 'buy').toFixed(), touch(market, 'sell').toFixed()],
     );
-    for (const vo of resting) await this.execute(em, vo, market);
+    for (const vo of open) await this.work(em, vo, market);
   }
 
-  /** Slippage beyond the cap (a row stored before it, say) is held to the cap. */
+  /** An open order on a market in session: a stop not yet triggered follows the last trade first; then it fills as far as it may. */
+  private async work(em: EntityManager, vo: VenueOrderRow, market: Market): Promise<void> {
+    if (isStop(vo.type) && !vo.triggered) {
+      const t = onTrade(vo as VenueOrderRow & StopOrder, market.last);
+      const mark = t.mark === null ? null : formatDecimal(t.mark);
+      if (mark !== (vo.mark === null ? null : formatDecimal(new Dec(vo.mark))) || t.triggered) await this.book.markStop(em, vo, mark, t.triggered);
+      if (!t.triggered) return;
+    }
+    await this.execute(em, vo, market);
+  }
+
+  /**
+   * Fills what the market allows (slippage beyond the cap — a row stored before it, say — is held
+   * to the cap). ioc: what cannot fill now is cancelled; fok: all now or nothing.
+   */
   private async execute(em: EntityManager, vo: VenueOrderRow, market: Market): Promise<void> {
-    const q = quote(vo, market, Math.min(vo.slippageBps, this.maxSlippageBps), this.bySize);
+    const priced: PricedOrder = { side: vo.side, type: isStop(vo.type) ? triggeredAs(vo.type) : vo.type, limitPrice: vo.limitPrice, worstPrice: vo.worstPrice };
+    const q = quote(priced, market, Math.min(vo.slippageBps, this.maxSlippageBps), this.bySize);
     if (q.kind === 'cancel') return this.book.report(em, vo, { kind: 'cancelled', reason: q.reason });
-    if (q.kind === 'rest') return;
+    const immediate = vo.timeInForce === 'ioc' || vo.timeInForce === 'fok';
+    if (q.kind === 'rest') return immediate ? this.book.report(em, vo, { kind: 'cancelled', reason: `${vo.timeInForce}: the market does not reach the limit` }) : undefined;
     const leaves = new Dec(vo.quantity).minus(vo.cumulativeQuantity);
+    if (vo.timeInForce === 'fok' && q.upTo?.lt(leaves)) {
+      return this.book.report(em, vo, { kind: 'cancelled', reason: `fok: the book offers ${formatDecimal(q.upTo)} of ${formatDecimal(leaves)}` });
+    }
     const now = q.upTo ? Dec.min(leaves, q.upTo) : leaves;
     for (const quantity of chunks(now, this.maxFill, this.maxFills)) await this.book.report(em, vo, { kind: 'fill', quantity, price: q.price });
+    if (vo.timeInForce === 'ioc' && vo.status === 'open') await this.book.report(em, vo, { kind: 'cancelled', reason: 'ioc: the rest is cancelled' });
   }
 
   private async market(em: EntityManager, symbol: string): Promise<Market | null> {
@@ -143,4 +169,12 @@ interface MarketRow {
 function marketOf(r: MarketRow): Market {
   const book = r.bid && r.ask ? { bid: new Dec(r.bid), bidSize: new Dec(r.bidSize ?? '0'), ask: new Dec(r.ask), askSize: new Dec(r.askSize ?? '0') } : null;
   return { last: new Dec(r.price), book };
+}
+
+/** Why a routed order cannot be worked at all (trading validates the same; a forged event could still say otherwise). */
+function malformedOrder(vo: VenueOrderRow): string | null {
+  if ((vo.type === 'limit' || vo.type === 'stop_limit') && vo.limitPrice === null) return `${vo.type} order without a limit price`;
+  if ((vo.type === 'stop' || vo.type === 'stop_limit') && vo.stopPrice === null) return `${vo.type} order without a stop price`;
+  if (vo.type === 'trailing_stop' && (vo.trailPrice === null) === (vo.trailPercent === null)) return 'trailing_stop order without exactly one of trail price and trail percent';
+  return null;
 }

@@ -6,7 +6,9 @@ import {
   OrderPartiallyFilled,
   OrderRejected,
   OrderRouted,
+  OrderRoutedV2,
   OrderSubmitted,
+  OrderSubmittedV2,
   type EventContract,
   type EventData,
 } from '@alphintra/contracts';
@@ -25,6 +27,9 @@ export interface OrderView {
   type?: string;
   quantity?: string;
   limitPrice?: string | null;
+  stopPrice?: string | null;
+  trailPrice?: string | null;
+  trailPercent?: string | null;
   timeInForce?: string;
   filledQuantity?: string;
   avgFillPrice?: string;
@@ -49,7 +54,9 @@ const TERMINAL = new Set(['filled', 'cancelled', 'expired', 'rejected']);
 /** The trading.order.* types and what each one is on the stream: its event name and the order status after it. */
 const ORDER_EVENTS = new Map<EventContract, { event: TradeEvent; status: string }>([
   [OrderSubmitted, { event: 'pending_new', status: 'pending_risk' }],
+  [OrderSubmittedV2, { event: 'pending_new', status: 'pending_risk' }],
   [OrderRouted, { event: 'new', status: 'routed' }],
+  [OrderRoutedV2, { event: 'new', status: 'routed' }],
   [OrderRejected, { event: 'rejected', status: 'rejected' }],
   [OrderPartiallyFilled, { event: 'partial_fill', status: 'partially_filled' }],
   [OrderFilled, { event: 'fill', status: 'filled' }],
@@ -61,7 +68,7 @@ const ORDER_EVENTS = new Map<EventContract, { event: TradeEvent; status: string 
 export const ORDER_CONTRACTS = [...ORDER_EVENTS.keys()];
 
 type AnyOrderData = Partial<
-  EventData<typeof OrderSubmitted> & EventData<typeof OrderFilled> & EventData<typeof OrderPartiallyFilled> & EventData<typeof OrderRejected> & EventData<typeof OrderExpired>
+  EventData<typeof OrderSubmittedV2> & EventData<typeof OrderFilled> & EventData<typeof OrderPartiallyFilled> & EventData<typeof OrderRejected> & EventData<typeof OrderExpired>
 > & {
   orderId: string;
   userId: string;
@@ -88,8 +95,9 @@ export class OrderViews {
     const d = event.data as AnyOrderData;
     const view = this.touch(d.orderId, () => ({ id: d.orderId, userId: d.userId, symbol: d.symbol, status: mapped.status, updatedAt: event.time }));
     if (view.userId !== d.userId) return undefined; // an order id reused by another user: never show it to either
-    if (contract === OrderSubmitted || contract === OrderRouted) {
+    if (contract === OrderSubmitted || contract === OrderRouted || contract === OrderSubmittedV2 || contract === OrderRoutedV2) {
       Object.assign(view, { side: d.side, type: d.type, quantity: d.quantity, limitPrice: d.limitPrice, timeInForce: d.timeInForce });
+      if (d.stopPrice !== undefined) Object.assign(view, { stopPrice: d.stopPrice, trailPrice: d.trailPrice, trailPercent: d.trailPercent });
       view.submittedAt ??= d.submittedAt;
     }
     // A late event never moves a finished order back (events of one order arrive in order, but a view can start late).

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
-import { AssessmentApproved, AssessmentRejected, type EventData, type OrderSubmitted } from '@alphintra/contracts';
+import { AssessmentApproved, AssessmentRejected, type EventData, type OrderSubmitted, type OrderSubmittedV2 } from '@alphintra/contracts';
 import type { Principal } from '@alphintra/platform-auth';
 import { formatDecimal } from '@alphintra/money';
 import { OutboxPublisher } from '@alphintra/platform-messaging';
@@ -32,7 +32,7 @@ export class AssessmentsService {
    * event and its compliance log entry commit together. An order already assessed (the same
    * event redelivered, or a copy under another id) has no second effect.
    */
-  async assess(o: EventData<typeof OrderSubmitted>, em: EntityManager): Promise<void> {
+  async assess(o: EventData<typeof OrderSubmitted> | EventData<typeof OrderSubmittedV2>, em: EntityManager): Promise<void> {
     // Every assessment appends to the compliance log: its lock first, then the account's (whose
     // counts must not race between two of its orders on different partitions). The reads come
     // after, in statements of their own, so their snapshots see what the last holder committed.

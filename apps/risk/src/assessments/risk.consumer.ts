@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BlacklistAdded, BlacklistRemoved, OrderCancelled, OrderExpired, OrderFilled, OrderRejected, OrderSubmitted, PositionChanged, PriceUpdated } from '@alphintra/contracts';
+import { BlacklistAdded, BlacklistRemoved, OrderCancelled, OrderExpired, OrderFilled, OrderRejected, OrderSubmitted, OrderSubmittedV2, PositionChanged, PriceUpdated } from '@alphintra/contracts';
 import type { EventHandlerSource } from '@alphintra/platform-http';
 import { onEvent } from '@alphintra/platform-messaging';
 import { LossMonitor } from '../accounts/loss-monitor.service';
@@ -18,6 +18,7 @@ export class RiskConsumer implements EventHandlerSource {
   handlers() {
     return [
       onEvent(OrderSubmitted, (e, em) => this.assessments.assess(e.data, em)),
+      onEvent(OrderSubmittedV2, (e, em) => this.assessments.assess(e.data, em)),
       onEvent(OrderFilled, (e, em) => this.assessments.closeOrder(em, e.data.orderId, e.data.userId, e.type, e.data.filledAt)),
       onEvent(OrderRejected, (e, em) => this.assessments.closeOrder(em, e.data.orderId, e.data.userId, e.type, e.data.rejectedAt)),
       onEvent(OrderCancelled, (e, em) => this.assessments.closeOrder(em, e.data.orderId, e.data.userId, e.type, e.data.cancelledAt)),

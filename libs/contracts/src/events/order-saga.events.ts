@@ -53,6 +53,56 @@ export const OrderRouted = defineEvent({
   }),
 });
 
+/**
+ * Version 2 of the order part: the order types and times in force of the order model (ADR 0036).
+ * Stops and trailing stops trigger on the venue's last trade price and then act as a market
+ * (stop, trailing_stop) or limit (stop_limit) order. Widening an enum is incompatible for
+ * consumers of version 1, so these are new versions; consumers accept both while both are in
+ * flight, and trading publishes version 2 only.
+ */
+export const ORDER_TYPES = ['market', 'limit', 'stop', 'stop_limit', 'trailing_stop'] as const;
+export const TIMES_IN_FORCE = ['day', 'gtc', 'ioc', 'fok', 'opg', 'cls'] as const;
+const orderV2 = order.extend({
+  type: z.enum(ORDER_TYPES),
+  timeInForce: z.enum(TIMES_IN_FORCE),
+  /** The trigger of a stop or stop_limit (null otherwise). */
+  stopPrice: decimalString.nullable(),
+  /** A trailing stop's distance from the best price since placement: in price, or in percent (exactly one; null otherwise). */
+  trailPrice: decimalString.nullable(),
+  trailPercent: decimalString.nullable(),
+});
+
+export const OrderSubmittedV2 = defineEvent({
+  type: 'trading.order.submitted',
+  version: 2,
+  topic: TOPICS.tradingOrder,
+  schema: orderV2.extend({
+    /** Price trading used to reserve buying power and value the order. */
+    referencePrice: decimalString,
+    /** Cash available to the account after this order's reservation. */
+    buyingPower: decimalString,
+    submittedAt: isoTime,
+    /** The worst price the order may ever fill at: the highest for a buy (its reservation price), the lowest for a sell. */
+    worstPrice: decimalString,
+    /** The last market price trading knew at placement (null: none yet). */
+    lastPrice: decimalString.nullable(),
+    /** For sells: the shares the account held and had not committed to other open sells, before this order. */
+    availableQuantity: decimalString.optional(),
+  }),
+});
+
+export const OrderRoutedV2 = defineEvent({
+  type: 'trading.order.routed',
+  version: 2,
+  topic: TOPICS.tradingOrder,
+  schema: orderV2.extend({
+    assessmentId: z.uuid(),
+    routedAt: isoTime,
+    /** The venue never fills beyond it: not above it for a buy, not below it for a sell (null: an order placed before it existed). */
+    worstPrice: decimalString.nullable(),
+  }),
+});
+
 export const OrderRejected = defineEvent({
   type: 'trading.order.rejected',
   version: 1,

@@ -68,9 +68,9 @@ export const KAFKA_SUBSCRIPTIONS: Readonly<Record<KafkaClientName, { kind: 'grou
   },
   risk: {
     kind: 'group',
-    contracts: [c.OrderSubmitted, c.OrderFilled, c.OrderRejected, c.OrderCancelled, c.OrderExpired, c.PositionChanged, c.PriceUpdated, c.BlacklistAdded, c.BlacklistRemoved],
+    contracts: [c.OrderSubmitted, c.OrderSubmittedV2, c.OrderFilled, c.OrderRejected, c.OrderCancelled, c.OrderExpired, c.PositionChanged, c.PriceUpdated, c.BlacklistAdded, c.BlacklistRemoved],
   },
-  broker: { kind: 'group', contracts: [c.TradingReconciliationRequested, c.OrderRouted, c.OrderCancelRequested, c.PriceUpdated] },
+  broker: { kind: 'group', contracts: [c.TradingReconciliationRequested, c.OrderRouted, c.OrderRoutedV2, c.OrderCancelRequested, c.PriceUpdated] },
   nocode: { kind: 'group', contracts: [c.BacktestCompleted, c.BacktestFailed] },
   notification: { kind: 'group', contracts: [c.UserRegistered, c.PreferencesUpdated, c.OrderFilled, c.OrderRejected, c.BacktestCompleted, c.BacktestFailed] },
   // apps/gateway/src/stream/stream-feed.ts STREAM_CONTRACTS, read by a TopicSubscriber named `gateway-stream`
@@ -81,7 +81,9 @@ export const KAFKA_SUBSCRIPTIONS: Readonly<Record<KafkaClientName, { kind: 'grou
       c.QuoteUpdated,
       c.BarClosed,
       c.OrderSubmitted,
+      c.OrderSubmittedV2,
       c.OrderRouted,
+      c.OrderRoutedV2,
       c.OrderRejected,
       c.OrderFilled,
       c.OrderCancelRequested,
