@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { Dec } from '@alphintra/money';
-import { call, eventually, startE2ePlatform, type E2ePlatform } from './platform-e2e';
+import { quoteToFill } from '../walkthrough/quote-to-fill';
+import { ADMIN, call, eventually, startE2ePlatform, type E2ePlatform } from './platform-e2e';
 
 interface Frame {
   stream: string;
@@ -28,7 +29,8 @@ describe('the stream through the platform', () => {
   let gw: string;
 
   beforeAll(async () => {
-    platform = await startE2ePlatform('e2e-stream', 55_481, 19_720, ['gateway', 'auth', 'strategy', 'trading', 'risk', 'broker']);
+    // the simulated feed trades at any hour here (started by the walkthrough test); the venue fills at any hour on local platforms
+    platform = await startE2ePlatform('e2e-stream', 55_481, 19_720, ['gateway', 'auth', 'strategy', 'trading', 'risk', 'broker'], { env: { MARKET_FEED_ALWAYS_OPEN: 'true' } });
     gw = platform.url;
     // the gateway joins Kafka in the background; from then on every event reaches the sockets
     await eventually('the gateway stream subscribed', async () => ((await (await fetch(`${gw}/metrics`)).text()).includes('gateway_stream_subscribed 1') ? true : undefined), 60_000);
@@ -85,5 +87,29 @@ describe('the stream through the platform', () => {
     expect((await call(gw, 'POST', '/api/v1/auth/logout', { body: { refreshToken: alice.refreshToken } })).status).toBe(204);
     expect(await aliceStream.closed).toEqual({ code: 4001, reason: 'token has been revoked' });
     bobStream.close();
+  }, 180_000);
+
+  it("runs the README's walkthrough: moving quotes on the stream, and a market buy filled at a quoted ask plus the slippage", async () => {
+    const admin = String((await call(gw, 'POST', '/api/v1/auth/login', { body: ADMIN })).body.accessToken);
+    const watcher = await trader('stream-watcher@e2e.test');
+    const symbol = String(((await call(gw, 'GET', '/api/v1/instruments?limit=1', { token: watcher.token })).body.items as Record<string, string>[])[0]!.symbol);
+    // every quote of the symbol from before the feed starts: the one the venue fills on is among them
+    const watching = await openStream(gw, watcher.token);
+    watching.send({ action: 'subscribe', quotes: [symbol] });
+    expect((await call(gw, 'PUT', '/api/v1/market/feed', { token: admin, body: { mode: 'simulated', seed: 11, speed: 1 } })).status).toBe(200);
+
+    const lines: string[] = [];
+    const w = await quoteToFill(gw, (l) => void lines.push(l));
+    process.stdout.write(`walkthrough:\n${lines.join('\n')}\n`);
+    expect(w.symbol).toBe(symbol);
+    expect(w.updates.map((u) => u.event)).toEqual(['pending_new', 'new', 'fill']);
+    const quotes = watching.frames.filter((f) => f.stream === 'quote').map((f) => f.data as { ask: string; bid: string; last: string });
+    const books = () => new Set(watching.frames.filter((f) => f.stream === 'quote').map((f) => `${String(f.data.bid)}/${String(f.data.ask)}/${String(f.data.last)}`));
+    await eventually('the quotes to move', async () => (books().size > 1 ? true : undefined), 60_000);
+    // the default slippage is 5 bps: the fill is a quoted ask × 1.0005, not the last trade
+    const asks = quotes.map((q) => new Dec(q.ask).times('1.0005').toDecimalPlaces(8));
+    expect(asks.some((a) => a.eq(w.fillPrice))).toBe(true);
+    watching.close();
+    expect((await call(gw, 'PUT', '/api/v1/market/feed', { token: admin, body: { mode: 'off' } })).status).toBe(200);
   }, 180_000);
 });
