@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { BacktestCompleted, BacktestFailed, OrderFilled, OrderRejected, PreferencesUpdated, UserRegistered } from '@alphintra/contracts';
+import { AccountStateChanged, BacktestCompleted, BacktestFailed, OrderExpired, OrderFilled, OrderRejected, PreferencesUpdated, UserRegistered } from '@alphintra/contracts';
 import type { EventHandlerSource } from '@alphintra/platform-http';
 import { onEvent } from '@alphintra/platform-messaging';
 import { NotificationsService, type NewNotification } from './notifications.service';
@@ -34,6 +34,29 @@ export class NotificationsConsumer implements EventHandlerSource {
           kind: 'order.rejected',
           title: `Order rejected: ${e.data.symbol}`,
           body: `Your order for ${e.data.symbol} was rejected: ${e.data.reasons.join('; ')}.`,
+          data: e.data,
+          sourceEventId: e.id,
+        }),
+      ),
+      onEvent(OrderExpired, (e, em) =>
+        this.notify(em, {
+          userId: e.data.userId,
+          kind: 'order.expired',
+          title: `Order expired: ${e.data.symbol}`,
+          body: `Your order for ${e.data.symbol} expired at the session close with ${e.data.filledQuantity} filled; what was left of it is cancelled.`,
+          data: e.data,
+          sourceEventId: e.id,
+        }),
+      ),
+      onEvent(AccountStateChanged, (e, em) =>
+        this.notify(em, {
+          userId: e.data.userId,
+          kind: `account.${e.data.state}`,
+          title: e.data.state === 'active' ? 'Trading resumed' : e.data.state === 'halted' ? 'Trading halted' : 'Account is reduce-only',
+          body:
+            `Your account is now ${e.data.state.replace('_', '-')} (was ${e.data.previousState.replace('_', '-')}): ${e.data.reason}${/[.!?]$/.test(e.data.reason) ? '' : '.'}` +
+            (e.data.cancelOpenOrders ? ' Open orders are being cancelled.' : '') +
+            (e.data.flatten ? ' Positions are being closed at the market.' : ''),
           data: e.data,
           sourceEventId: e.id,
         }),

@@ -1,6 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { BacktestFailed, OrderFilled, OrderRejected, PreferencesUpdated, UserRegistered } from '@alphintra/contracts';
+import { AccountStateChanged, BacktestFailed, OrderExpired, OrderFilled, OrderRejected, PreferencesUpdated, UserRegistered } from '@alphintra/contracts';
 import { startNotificationService, until, type NotificationServiceFixture } from '../testing/notification-service.fixture';
 
 const SECRET = 'test-webhook-secret-0123456789';
@@ -197,6 +197,37 @@ describe('notification service', () => {
     const body = res.text();
     await g.close();
     await expect(body).resolves.toContain(': connected');
+  });
+
+  it('tells the user about an expired order and a halt of their account', async () => {
+    const ida = randomUUID();
+    const at = new Date().toISOString();
+    await f.consumed(await f.publish(OrderExpired, randomUUID(), { orderId: randomUUID(), userId: ida, symbol: 'AAPL', filledQuantity: '3', expiredAt: at }));
+    await f.consumed(
+      await f.publish(AccountStateChanged, ida, {
+        userId: ida,
+        state: 'halted',
+        previousState: 'active',
+        reason: 'daily loss 1200 beyond the limit 1000',
+        trigger: 'daily_loss_limit',
+        actor: 'risk-service',
+        cancelOpenOrders: true,
+        flatten: true,
+        version: 2,
+        at,
+      }),
+    );
+    const items = (await f.api('GET', '/api/v1/notifications', { as: ida })).body.items as { kind: string; title: string; body: string }[];
+    expect(items.map((n) => [n.kind, n.title])).toEqual(
+      expect.arrayContaining([
+        ['order.expired', 'Order expired: AAPL'],
+        ['account.halted', 'Trading halted'],
+      ]),
+    );
+    expect(items.find((n) => n.kind === 'account.halted')!.body).toBe(
+      'Your account is now halted (was active): daily loss 1200 beyond the limit 1000. Open orders are being cancelled. Positions are being closed at the market.',
+    );
+    expect(items.find((n) => n.kind === 'order.expired')!.body).toContain('with 3 filled');
   });
 
   it('makes one notification of a duplicated event', async () => {

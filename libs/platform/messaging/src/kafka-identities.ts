@@ -72,7 +72,7 @@ export const KAFKA_SUBSCRIPTIONS: Readonly<Record<KafkaClientName, { kind: 'grou
   },
   broker: { kind: 'group', contracts: [c.TradingReconciliationRequested, c.OrderRouted, c.OrderRoutedV2, c.OrderCancelRequested, c.PriceUpdated] },
   nocode: { kind: 'group', contracts: [c.BacktestCompleted, c.BacktestFailed] },
-  notification: { kind: 'group', contracts: [c.UserRegistered, c.PreferencesUpdated, c.OrderFilled, c.OrderRejected, c.BacktestCompleted, c.BacktestFailed] },
+  notification: { kind: 'group', contracts: [c.UserRegistered, c.PreferencesUpdated, c.OrderFilled, c.OrderRejected, c.OrderExpired, c.AccountStateChanged, c.BacktestCompleted, c.BacktestFailed] },
   // apps/gateway/src/stream/stream-feed.ts STREAM_CONTRACTS, read by a TopicSubscriber named `gateway-stream`
   gateway: {
     kind: 'fanout',
