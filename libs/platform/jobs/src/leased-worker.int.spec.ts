@@ -10,8 +10,14 @@ const suffix = randomBytes(4).toString('hex');
 const database = `jobs_${suffix}`;
 const role = `jobs_runtime_${suffix}`;
 const admin = new URL(process.env.ALPHINTRA_PG_URL!);
-const adminAt = (db: string): ClientConfig => ({ connectionString: Object.assign(new URL(admin), { pathname: `/${db}` }).toString() });
-const runtime: ClientConfig = { ...adminAt(database), user: role, password: 'jobs-runtime-secret' };
+const at = (db: string, user?: string, password?: string): ClientConfig => {
+  const url = new URL(admin);
+  url.pathname = `/${db}`;
+  if (user) Object.assign(url, { username: user, password });
+  return { connectionString: url.toString() };
+};
+const adminAt = (db: string) => at(db);
+const runtime = at(database, role, 'jobs-runtime-secret');
 const CHANNEL = 'jobs_test_job';
 const silent = { warn() {}, error() {} };
 
@@ -116,13 +122,13 @@ describe('LeasedWorker: a leased work queue on PostgreSQL', () => {
       await c.query(`create database "${database}"`);
       await c.query(`create role "${role}" login password 'jobs-runtime-secret'`);
     });
-    // What a migration run as the owner creates; the runtime role gets rows, not schema.
+    // What a migration run as the owner creates; the runtime role gets rows (DML, as ADR 0003 grants), not schema.
     await asAdmin(database, async (c) => {
       await c.query(`revoke create on schema public from public`);
       await c.query(`create table job (id text primary key, work text not null, status text not null default 'queued', attempts int not null default 0,
         locked_by text, run_at timestamptz not null default now(), error text, result text, finished_by text, settled_at timestamptz)`);
       await c.query(`create table attempt (job_id text not null, attempt int not null, ok boolean not null, at timestamptz not null)`);
-      await c.query(`grant select, insert, update on job, attempt to "${role}"`);
+      await c.query(`grant select, insert, update, delete on job, attempt to "${role}"`);
     });
     pool = new Pool({ ...runtime, max: 8 });
   });
@@ -140,6 +146,7 @@ describe('LeasedWorker: a leased work queue on PostgreSQL', () => {
   });
 
   it('runs as a role that may not create tables', async () => {
+    expect((await pool.query(`select current_user as u`)).rows[0].u).toBe(role);
     await expect(pool.query(`create table nope (id int)`)).rejects.toMatchObject({ code: '42501' });
   });
 
