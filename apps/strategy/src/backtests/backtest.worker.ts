@@ -1,15 +1,14 @@
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { runBacktestInThread, type PackedBars, type ThreadResult } from '@alphintra/backtesting';
 import { BacktestCompleted, BacktestFailed } from '@alphintra/contracts';
 import { query } from '@alphintra/platform-database';
+import { LeasedWorker, type JobOutcome, type JobSettlement } from '@alphintra/platform-jobs';
 import { LOGGER, PLATFORM } from '@alphintra/platform-http';
 import { OutboxPublisher } from '@alphintra/platform-messaging';
 import type { StrategyEnv } from '../env';
-import { LEASE_SECONDS, MAX_ATTEMPTS } from './backtest.limits';
+import { BACKTEST_JOBS_CHANNEL, LEASE_SECONDS, MAX_ATTEMPTS } from './backtest.limits';
 
 export interface BacktestJob {
   id: string;
@@ -25,22 +24,27 @@ export interface BacktestJob {
   attempts: number;
 }
 
-export type JobOutcome = 'completed' | 'failed' | 'lost';
-
 const POLL_MS = 250;
 
+/** Claims are counted in `attempts`; one past MAX_ATTEMPTS (the ones before were interrupted) fails the job without running it. */
 const CLAIM_SQL = `
   update "strategy_data"."backtest"
   set "status" = 'running', "locked_by" = $1, "locked_at" = now(), "attempts" = "attempts" + 1, "started_at" = coalesce("started_at", now())
-  where "id" = (
+  where "id" in (
     select "id" from "strategy_data"."backtest"
     where "status" = 'queued' or ("status" = 'running' and "locked_at" < now() - make_interval(secs => $2))
     order by "created_at"
     for update skip locked
-    limit 1)
+    limit $3)
   returning "id", "user_id" as "userId", "strategy_id" as "strategyId", "symbols", "from_date"::text as "from", "to_date"::text as "to",
     "initial_capital"::text as "initialCapital", "commission_bps"::text as "commissionBps", "slippage_bps"::text as "slippageBps",
     "execution_id" as "executionId", "attempts"`;
+
+/** A live worker moves its lease on while the job runs. */
+const RENEW_SQL = `
+  update "strategy_data"."backtest" set "locked_at" = now()
+  where "id" = $1 and "status" = 'running' and "locked_by" = $2
+  returning "id"`;
 
 /** Finishing is guarded by the claim: a worker whose lease was taken over finishes nothing. */
 const FINISH_SQL = `
@@ -50,25 +54,48 @@ const FINISH_SQL = `
 
 /**
  * Runs queued backtests for the service process, each computed in a worker thread of its own
- * (BACKTEST_CONCURRENCY at once) so HTTP and Kafka keep their event loop. Jobs live in PostgreSQL (`backtest`): a claim
- * takes the oldest queued job, or a running one whose lease expired, with FOR UPDATE SKIP LOCKED,
- * so replicas never take the same job at once. Results, the final status and the
+ * (BACKTEST_CONCURRENCY at once) so HTTP and Kafka keep their event loop. Jobs live in PostgreSQL
+ * (`backtest`) and the loop is `LeasedWorker` of @alphintra/platform-jobs: a claim takes the oldest
+ * queued job, or a running one whose lease expired, with FOR UPDATE SKIP LOCKED, so replicas never
+ * take the same job at once; an enqueue wakes the workers (NOTIFY), polling every 250 ms is the
+ * fallback. A failed backtest is not tried again. Results, the final status and the
  * `strategy.backtest.completed|failed` event commit in one transaction guarded by
  * `status = 'running' and locked_by = me`, so each job completes exactly once.
  */
 @Injectable()
 export class BacktestWorker implements OnApplicationBootstrap, OnApplicationShutdown {
-  readonly workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  private loops: Promise<void>[] = [];
-  private running = false;
-  private readonly wakers = new Set<() => void>();
+  private readonly jobs: LeasedWorker<BacktestJob, ThreadResult>;
 
   constructor(
     private readonly orm: MikroORM,
     private readonly outbox: OutboxPublisher,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(PLATFORM) private readonly platform: { env: StrategyEnv },
-  ) {}
+  ) {
+    const env = platform.env;
+    this.jobs = new LeasedWorker<BacktestJob, ThreadResult>(
+      {
+        claim: (workerId, limit, leaseSeconds) => query<BacktestJob>(this.orm.em.fork(), CLAIM_SQL, [workerId, leaseSeconds, limit]),
+        renew: async (job, workerId) => (await query(this.orm.em.fork(), RENEW_SQL, [job.id, workerId])).length > 0,
+        run: (job) => this.compute(job),
+        settle: (job, s, workerId) => this.settle(job, s, workerId),
+      },
+      {
+        name: 'backtest',
+        logger,
+        leaseSeconds: LEASE_SECONDS,
+        pollMs: POLL_MS,
+        concurrency: env.BACKTEST_CONCURRENCY,
+        maxAttempts: MAX_ATTEMPTS,
+        overMaxAttempts: 'fail',
+        wake: { connection: env.database.runtime, channel: BACKTEST_JOBS_CHANNEL },
+      },
+    );
+  }
+
+  get workerId(): string {
+    return this.jobs.workerId;
+  }
 
   onApplicationBootstrap(): void {
     this.start();
@@ -79,60 +106,43 @@ export class BacktestWorker implements OnApplicationBootstrap, OnApplicationShut
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loops = Array.from({ length: this.platform.env.BACKTEST_CONCURRENCY }, () => this.loop());
+    this.jobs.start();
   }
 
   /** Stops claiming; jobs being run are finished first. */
-  async stop(): Promise<void> {
-    this.running = false;
-    this.wakers.forEach((wake) => wake());
-    await Promise.all(this.loops);
-  }
-
-  private async loop(): Promise<void> {
-    while (this.running) {
-      let worked = false;
-      try {
-        worked = await this.runOne();
-      } catch (err) {
-        this.logger.error({ err }, 'backtest worker iteration failed');
-      }
-      if (!worked && this.running) {
-        await new Promise<void>((resolve) => {
-          const wake = () => (this.wakers.delete(wake), resolve());
-          this.wakers.add(wake);
-          setTimeout(wake, POLL_MS);
-        });
-      }
-    }
+  stop(): Promise<void> {
+    return this.jobs.stop();
   }
 
   /** Claims and runs one job; false when none was waiting. */
   async runOne(): Promise<boolean> {
-    const job = await this.claim();
-    if (!job) return false;
-    await this.process(job);
-    return true;
+    return (await this.jobs.runOnce()) > 0;
   }
 
   async claim(): Promise<BacktestJob | null> {
-    const [job] = await query<BacktestJob>(this.orm.em.fork(), CLAIM_SQL, [this.workerId, LEASE_SECONDS]);
+    const [job] = await this.jobs.claim(1);
     return job ?? null;
   }
 
-  async process(job: BacktestJob): Promise<JobOutcome> {
-    if (job.attempts > MAX_ATTEMPTS) return this.fail(job, `gave up after ${MAX_ATTEMPTS} interrupted attempts`);
-    let result: ThreadResult;
-    try {
-      result = await this.compute(job);
-    } catch (err) {
-      this.logger.warn({ err, backtestId: job.id }, 'backtest failed');
-      return this.fail(job, err instanceof Error ? err.message : String(err));
+  process(job: BacktestJob): Promise<JobOutcome> {
+    return this.jobs.process(job);
+  }
+
+  private settle(job: BacktestJob, s: JobSettlement<ThreadResult>, workerId: string): Promise<boolean> {
+    switch (s.kind) {
+      case 'completed':
+        return this.complete(job, s.result, workerId);
+      case 'exhausted':
+        return this.fail(job, `gave up after ${s.maxAttempts} interrupted attempts`, workerId);
+      default:
+        this.logger.warn({ err: s.error, backtestId: job.id }, 'backtest failed');
+        return this.fail(job, s.error instanceof Error ? s.error.message : String(s.error), workerId);
     }
-    const done = await this.orm.em.fork().transactional(async (em) => {
-      const [row] = await query<{ finishedAt: string }>(em, FINISH_SQL, [job.id, this.workerId, 'completed', null]);
+  }
+
+  private complete(job: BacktestJob, result: ThreadResult, workerId: string): Promise<boolean> {
+    return this.orm.em.fork().transactional(async (em) => {
+      const [row] = await query<{ finishedAt: string }>(em, FINISH_SQL, [job.id, workerId, 'completed', null]);
       if (!row) return false;
       await query(em, `insert into "strategy_data"."backtest_result" ("backtest_id", "metrics", "trades", "equity_curve") values ($1, $2::jsonb, $3::jsonb, $4::jsonb)`, [
         job.id,
@@ -153,13 +163,11 @@ export class BacktestWorker implements OnApplicationBootstrap, OnApplicationShut
       });
       return true;
     });
-    if (!done) this.logger.warn({ backtestId: job.id, workerId: this.workerId }, 'backtest lease lost; its result was discarded');
-    return done ? 'completed' : 'lost';
   }
 
-  private async fail(job: BacktestJob, reason: string): Promise<JobOutcome> {
-    const done = await this.orm.em.fork().transactional(async (em: EntityManager) => {
-      const [row] = await query<{ finishedAt: string }>(em, FINISH_SQL, [job.id, this.workerId, 'failed', reason]);
+  private fail(job: BacktestJob, reason: string, workerId: string): Promise<boolean> {
+    return this.orm.em.fork().transactional(async (em: EntityManager) => {
+      const [row] = await query<{ finishedAt: string }>(em, FINISH_SQL, [job.id, workerId, 'failed', reason]);
       if (!row) return false;
       await this.outbox.record(em, BacktestFailed, job.id, {
         backtestId: job.id,
@@ -171,7 +179,6 @@ export class BacktestWorker implements OnApplicationBootstrap, OnApplicationShut
       });
       return true;
     });
-    return done ? 'failed' : 'lost';
   }
 
   /**

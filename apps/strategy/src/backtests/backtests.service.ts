@@ -3,11 +3,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { PLATFORM, type FieldError } from '@alphintra/platform-http';
 import { query } from '@alphintra/platform-database';
+import { announceJobs } from '@alphintra/platform-jobs';
 import { ServiceRejectedError, ServiceUnavailableError, type CallerHeaders } from '@alphintra/strategy-client';
 import { wireDecimal } from '../common/decimal';
 import type { StrategyEnv } from '../env';
 import { NocodeExecutions } from '../nocode/nocode-executions';
 import { BacktestNotFoundError, ExecutionUncheckedError, InvalidBacktestError, TooManyActiveBacktestsError } from './backtests.errors';
+import { BACKTEST_JOBS_CHANNEL } from './backtest.limits';
 import type { BacktestJob } from './backtest.worker';
 import type { CreateBacktestBody } from './dto/backtest.dto';
 
@@ -62,6 +64,7 @@ export class BacktestsService {
            values ($1, $2, $3, $4::text[], $5, $6, $7, $8, $9, $10)`,
           [id, userId, b.strategyId, b.symbols, b.from, b.to, b.initialCapital, b.commissionBps, b.slippageBps, b.executionId ?? null],
         );
+        await announceJobs(em, BACKTEST_JOBS_CHANNEL);
       });
     } catch (e) {
       // A concurrent request naming the same execution won the race.
