@@ -2,12 +2,14 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { query } from '@alphintra/platform-database';
+import { exponentialBackoff, LeasedWorker, type JobSettlement } from '@alphintra/platform-jobs';
 import { LOGGER, PLATFORM } from '@alphintra/platform-http';
 import type { NotificationEnv } from '../env';
+import { NEW_NOTIFICATION_CHANNEL } from '../notifications/notification-stream';
 import { createMailer, type Mailer } from './mailer';
 import { postWebhook } from './webhook';
 
-/** A claimed delivery is not claimed again for this long, whatever its sender does. */
+/** A claimed delivery is not claimed again for this long after its sender last renewed the lease (every third of it while it sends). */
 export const LEASE_SECONDS = 60;
 const BATCH = 10;
 
@@ -41,11 +43,21 @@ const CLAIM_SQL = `
     json_build_object('id', n."id", 'userId', n."user_id", 'kind', n."kind", 'title', n."title", 'body', n."body", 'data', n."data",
       'createdAt', to_json(n."created_at")#>>'{}') as "notification"`;
 
+/** A worker that still sends a delivery moves its lease on; guarded by the attempt it claimed. */
+const RENEW_SQL = `
+  update "notification_data"."delivery" set "next_attempt_at" = now() + make_interval(secs => $3)
+  where "id" = $1 and "attempts" = $2 and "status" = 'pending'
+  returning "id"`;
+
+/**
+ * The loop is `LeasedWorker` of @alphintra/platform-jobs: one loop claiming BATCH at a time, woken
+ * by the insert trigger of `notification` (NOTIFY on commit), polling every
+ * NOTIFICATION_WORKER_POLL_MS as the fallback; a failed attempt is tried again after backoff until
+ * NOTIFICATION_MAX_ATTEMPTS.
+ */
 @Injectable()
 export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShutdown {
-  private loop?: Promise<void>;
-  private running = false;
-  private wake?: () => void;
+  private readonly jobs: LeasedWorker<ClaimedDelivery, void>;
   private readonly mailer: Mailer;
 
   constructor(
@@ -55,92 +67,80 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
   ) {
     const env = platform.env;
     this.mailer = createMailer(env.SMTP_URL, { requireTLS: env.SMTP_REQUIRE_TLS, timeoutMs: env.SMTP_TIMEOUT_MS });
+    this.jobs = new LeasedWorker<ClaimedDelivery, void>(
+      {
+        claim: (_workerId, limit, leaseSeconds) => this.orm.em.fork().transactional((tx) => query<ClaimedDelivery>(tx, CLAIM_SQL, [limit, leaseSeconds])),
+        renew: async (d, _workerId, leaseSeconds) => (await query(this.orm.em.fork(), RENEW_SQL, [d.id, d.attempts, leaseSeconds])).length > 0,
+        run: (d) => this.deliver(d),
+        settle: (d, s) => this.record(d, s),
+      },
+      {
+        name: 'delivery',
+        logger,
+        leaseSeconds: LEASE_SECONDS,
+        pollMs: env.NOTIFICATION_WORKER_POLL_MS,
+        batchSize: BATCH,
+        maxAttempts: env.NOTIFICATION_MAX_ATTEMPTS,
+        backoffMs: exponentialBackoff(env.NOTIFICATION_RETRY_BASE_MS),
+        overMaxAttempts: 'run',
+        wake: { connection: env.database.runtime, channel: NEW_NOTIFICATION_CHANNEL },
+      },
+    );
   }
 
   onApplicationBootstrap(): void {
-    this.running = true;
-    this.loop = this.run();
+    this.jobs.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
+    await this.jobs.stop();
     this.mailer.close();
   }
 
   /** Claims and sends one batch; answers how many deliveries it handled. */
-  async tick(): Promise<number> {
-    const claimed = await this.claim();
-    await Promise.all(claimed.map((d) => this.deliver(d)));
-    return claimed.length;
+  tick(): Promise<number> {
+    return this.jobs.runOnce();
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      let handled = 0;
-      try {
-        handled = await this.tick();
-      } catch (e) {
-        this.logger.error({ err: e }, 'delivery worker tick failed');
-      }
-      if (handled === 0 && this.running) {
-        await new Promise<void>((r) => {
-          const t = setTimeout(r, this.platform.env.NOTIFICATION_WORKER_POLL_MS);
-          this.wake = () => {
-            clearTimeout(t);
-            r();
-          };
-        });
-      }
-    }
-  }
-
-  private claim(): Promise<ClaimedDelivery[]> {
-    const em = this.orm.em.fork();
-    return em.transactional((tx) => query<ClaimedDelivery>(tx, CLAIM_SQL, [BATCH, LEASE_SECONDS]));
-  }
-
+  /** Sends one delivery; a throw is a failed attempt. */
   private async deliver(d: ClaimedDelivery): Promise<void> {
     const env = this.platform.env;
-    let error: string | null = null;
-    try {
-      if (d.channel === 'email') {
-        await this.mailer.send({ from: env.SMTP_FROM, to: d.target, subject: d.notification.title, text: d.notification.body });
-      } else {
-        if (!env.NOTIFICATION_WEBHOOK_SECRET) throw new Error('NOTIFICATION_WEBHOOK_SECRET is not configured');
-        await postWebhook(d.target, JSON.stringify(d.notification), env.NOTIFICATION_WEBHOOK_SECRET, {
-          timeoutMs: env.NOTIFICATION_WEBHOOK_TIMEOUT_MS,
-          policy: { allowPrivate: env.NOTIFICATION_WEBHOOK_ALLOW_PRIVATE },
-        });
-      }
-    } catch (e) {
-      error = (e instanceof Error ? e.message : String(e)).slice(0, 1000) || 'unknown error';
-    }
-    const last = d.attempts >= env.NOTIFICATION_MAX_ATTEMPTS;
-    const status = error === null ? 'sent' : last ? 'failed' : 'pending';
-    const backoffMs = env.NOTIFICATION_RETRY_BASE_MS * 2 ** (d.attempts - 1);
-    try {
-      await this.orm.em.fork().transactional(async (tx) => {
-        const updated = await query<{ id: string }>(
-          tx,
-          `update "notification_data"."delivery"
-           set "status" = $3, "last_error" = $4, "updated_at" = now(),
-               "next_attempt_at" = case when $3 = 'pending' then now() + make_interval(secs => $5::double precision / 1000) else "next_attempt_at" end
-           where "id" = $1 and "attempts" = $2 and "status" = 'pending' returning "id"`,
-          [d.id, d.attempts, status, error, backoffMs],
-        );
-        if (!updated.length) return; // the lease expired and another worker took the delivery over
-        await query(tx, `insert into "notification_data"."delivery_attempt" ("delivery_id", "attempt", "at", "ok", "error") values ($1, $2, now(), $3, $4)`, [
-          d.id,
-          d.attempts,
-          error === null,
-          error,
-        ]);
+    if (d.channel === 'email') {
+      await this.mailer.send({ from: env.SMTP_FROM, to: d.target, subject: d.notification.title, text: d.notification.body });
+    } else {
+      if (!env.NOTIFICATION_WEBHOOK_SECRET) throw new Error('NOTIFICATION_WEBHOOK_SECRET is not configured');
+      await postWebhook(d.target, JSON.stringify(d.notification), env.NOTIFICATION_WEBHOOK_SECRET, {
+        timeoutMs: env.NOTIFICATION_WEBHOOK_TIMEOUT_MS,
+        policy: { allowPrivate: env.NOTIFICATION_WEBHOOK_ALLOW_PRIVATE },
       });
-    } catch (e) {
-      this.logger.error({ err: e, deliveryId: d.id }, 'could not record a delivery attempt');
     }
+  }
+
+  /** The attempt's `delivery_attempt` row and the delivery's new state, in one transaction; false when the lease was lost. */
+  private async record(d: ClaimedDelivery, s: JobSettlement<void>): Promise<boolean> {
+    const error = s.kind === 'completed' ? null : s.kind === 'exhausted' ? 'attempts exhausted' : (errorText(s.error).slice(0, 1000) || 'unknown error');
+    const status = s.kind === 'completed' ? 'sent' : s.kind === 'retry' ? 'pending' : 'failed';
+    const backoffMs = s.kind === 'retry' ? s.delayMs : 0;
     if (error !== null) this.logger.warn({ deliveryId: d.id, channel: d.channel, attempt: d.attempts, status, error }, 'notification delivery attempt failed');
+    return this.orm.em.fork().transactional(async (tx) => {
+      const updated = await query<{ id: string }>(
+        tx,
+        `update "notification_data"."delivery"
+         set "status" = $3, "last_error" = $4, "updated_at" = now(),
+             "next_attempt_at" = case when $3 = 'pending' then now() + make_interval(secs => $5::double precision / 1000) else "next_attempt_at" end
+         where "id" = $1 and "attempts" = $2 and "status" = 'pending' returning "id"`,
+        [d.id, d.attempts, status, error, backoffMs],
+      );
+      if (!updated.length) return false; // the lease expired and another worker took the delivery over
+      await query(tx, `insert into "notification_data"."delivery_attempt" ("delivery_id", "attempt", "at", "ok", "error") values ($1, $2, now(), $3, $4)`, [
+        d.id,
+        d.attempts,
+        error === null,
+        error,
+      ]);
+      return true;
+    });
   }
 }
+
+const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
