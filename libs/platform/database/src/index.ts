@@ -8,3 +8,5 @@ export * from './ids';
 export * from './text-array.type';
 export * from './topology-migration';
 export * from './backup';
+export * from './constraint';
+export * from './replica';
