@@ -1,13 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { BlacklistAdded, EventData, PositionChanged } from '@alphintra/contracts';
+import { upsertIfNewer, type ReplicaTable } from '@alphintra/platform-database';
 
 /**
  * What risk keeps of other services' state: positions (exposure, with the realized P&L and the
- * position as it stood when the UTC day began) and strategy's blacklist. Older facts lose.
+ * position as it stood when the UTC day began) and strategy's blacklist. Older facts lose: the
+ * blacklist by the replica rule (ADR 0032), positions by the same rule on `changed_at`.
  */
 /** A change on a later UTC day than the last: what the row held until now is how the day began. */
 const ROLLED = `("exposure"."changed_at" at time zone 'UTC')::date < (excluded."changed_at" at time zone 'UTC')::date`;
+
+const BLACKLIST_REF: ReplicaTable = { schema: 'risk_data', table: 'blacklist_ref', key: 'symbol' };
 
 @Injectable()
 export class ReadModels {
@@ -33,12 +37,8 @@ export class ReadModels {
     );
   }
 
+  /** A removal is a tombstone (not blacklisted), so an older addition delivered after it loses. */
   async blacklist(em: EntityManager, symbol: string, b: EventData<typeof BlacklistAdded> | null, at: Date): Promise<void> {
-    await em.execute(
-      `insert into "risk_data"."blacklist_ref" ("symbol", "blacklisted", "reason", "updated_at") values (?, ?, ?, ?)
-       on conflict ("symbol") do update set "blacklisted" = excluded."blacklisted", "reason" = excluded."reason", "updated_at" = excluded."updated_at"
-       where "blacklist_ref"."updated_at" <= excluded."updated_at"`,
-      [symbol, b !== null, b?.reason ?? null, at.toISOString()],
-    );
+    await upsertIfNewer(em, BLACKLIST_REF, symbol, at, { set: { blacklisted: b !== null, reason: b?.reason ?? null } });
   }
 }

@@ -3,6 +3,7 @@ import { Profiles } from './0002_profiles';
 import { Replicas } from './0003_replicas';
 import { Watchlists } from './0004_watchlists';
 import { Screeners } from './0005_screeners';
+import { ReplicaTombstones } from './0006_replica_tombstones';
 
 /** In order; a migration once released is never edited, only followed. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   { name: '0005_screeners', class: Screeners },
   deadLetterRedrivesMigration('user_data'),
   messagingResilienceMigration('user_data'),
+  { name: '0006_replica_tombstones', class: ReplicaTombstones },
 ];

@@ -6,11 +6,12 @@ export const FilterRef = defineEntity({
   tableName: 'filter_ref',
   properties: {
     id: p.uuid().primary(),
-    kind: p.enum(['numeric', 'categorical'] as const),
-    key: p.text(),
-    label: p.text(),
+    /** Null on a tombstone, like `key` and `label`: a retirement of a filter never seen. */
+    kind: p.enum(['numeric', 'categorical'] as const).nullable(),
+    key: p.text().nullable(),
+    label: p.text().nullable(),
     status: p.enum(['active', 'retired'] as const),
-    /** The source's time of the last change applied; an older event changes nothing. */
+    /** The source's time of the last fact applied; an older one changes nothing (ADR 0032). */
     updatedAt: p.datetime(),
   },
 });

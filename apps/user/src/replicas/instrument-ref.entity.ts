@@ -6,10 +6,11 @@ export const InstrumentRef = defineEntity({
   tableName: 'instrument_ref',
   properties: {
     symbol: p.text().primary(),
-    name: p.text(),
-    exchange: p.text(),
+    /** Null on a tombstone: a delisting of a key never seen. */
+    name: p.text().nullable(),
+    exchange: p.text().nullable(),
     status: p.enum(['listed', 'delisted'] as const),
-    /** The source's time of the last change applied; an older event changes nothing. */
+    /** The source's time of the last fact applied; an older one changes nothing (ADR 0032). */
     updatedAt: p.datetime(),
   },
 });

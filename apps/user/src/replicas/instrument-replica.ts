@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { applyIfNewer, type ReplicaTable } from '@alphintra/platform-database';
 import { followInstrumentStatus } from '../watchlists/watchlist-item.policy';
 
 export interface InstrumentFacts {
@@ -12,53 +13,35 @@ export interface InstrumentFacts {
 export type ReplicaChange = 'added' | 'updated' | 'delisted' | 'retired' | 'unchanged' | 'stale';
 
 interface Current {
-  name: string;
-  exchange: string;
+  /** Null on a tombstone (a delisting of a symbol never seen). */
+  name: string | null;
+  exchange: string | null;
   status: 'listed' | 'delisted';
-  stale: boolean;
 }
 
-/** Keeps `instrument_ref` in step with strategy, applying the watchlist policy on (de)listing. */
+const INSTRUMENT_REF: ReplicaTable = { schema: 'user_data', table: 'instrument_ref', key: 'symbol' };
+
+/** Keeps `instrument_ref` in step with strategy by the replica rule (ADR 0032), applying the watchlist policy on (de)listing. */
 @Injectable()
 export class InstrumentReplica {
   /** `listing` says strategy lists the symbol now (listed, or relisted); an update alone keeps the status. */
   async apply(em: EntityManager, i: InstrumentFacts, at: Date, listing: boolean): Promise<ReplicaChange> {
-    const added = await em.execute<unknown[]>(
-      `insert into "user_data"."instrument_ref" ("symbol", "name", "exchange", "status", "updated_at") values (?, ?, ?, 'listed', ?)
-       on conflict ("symbol") do nothing returning "symbol"`,
-      [i.symbol, i.name, i.exchange, at.toISOString()],
-    );
-    if (added.length) return 'added';
-    const cur = await this.current(em, i.symbol, at);
-    if (!cur || cur.stale) return 'stale';
-    const status = listing ? 'listed' : cur.status;
-    await em.execute(`update "user_data"."instrument_ref" set "name" = ?, "exchange" = ?, "status" = ?, "updated_at" = ? where "symbol" = ?`, [
-      i.name,
-      i.exchange,
-      status,
-      at.toISOString(),
-      i.symbol,
-    ]);
-    if (cur.status === 'delisted' && status === 'listed') await followInstrumentStatus(em, i.symbol, true);
-    return cur.name !== i.name || cur.exchange !== i.exchange || cur.status !== status ? 'updated' : 'unchanged';
+    const status = (cur: Current | undefined) => (!cur || listing ? 'listed' : cur.status);
+    const r = await applyIfNewer<Current>(em, INSTRUMENT_REF, i.symbol, at, (cur) => ({ set: { name: i.name, exchange: i.exchange, status: status(cur) } }));
+    if (r.stale) return 'stale';
+    const cur = r.prev;
+    // A tombstone's facts arrive now: as good as new.
+    if (!cur || cur.name === null) return 'added';
+    if (cur.status === 'delisted' && status(cur) === 'listed') await followInstrumentStatus(em, i.symbol, true);
+    return cur.name !== i.name || cur.exchange !== i.exchange || cur.status !== status(cur) ? 'updated' : 'unchanged';
   }
 
-  /** A symbol never seen needs no row: nothing can point at it. */
+  /** A symbol never seen gets a tombstone: nothing points at it, but an older listing must not list it. */
   async delist(em: EntityManager, symbol: string, at: Date): Promise<ReplicaChange> {
-    const cur = await this.current(em, symbol, at);
-    if (!cur) return 'unchanged';
-    if (cur.stale) return 'stale';
-    await em.execute(`update "user_data"."instrument_ref" set "status" = 'delisted', "updated_at" = ? where "symbol" = ?`, [at.toISOString(), symbol]);
-    if (cur.status === 'delisted') return 'unchanged';
+    const r = await applyIfNewer<Current>(em, INSTRUMENT_REF, symbol, at, () => ({ set: { status: 'delisted' } }));
+    if (r.stale) return 'stale';
+    if (!r.prev || r.prev.status === 'delisted') return 'unchanged';
     await followInstrumentStatus(em, symbol, false);
     return 'delisted';
-  }
-
-  private async current(em: EntityManager, symbol: string, at: Date): Promise<Current | undefined> {
-    const [row] = await em.execute<Current[]>(
-      `select "name", "exchange", "status", "updated_at" > ?::timestamptz as "stale" from "user_data"."instrument_ref" where "symbol" = ? for update`,
-      [at.toISOString(), symbol],
-    );
-    return row;
   }
 }

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { violates } from '../common/constraint';
-import { uuidv7 } from '@alphintra/platform-database';
+import { uuidv7, violates } from '@alphintra/platform-database';
 import { pageOf, type PageQuery } from '@alphintra/platform-http';
 import { StrategyClient, StrategyRejectedError, StrategyUnavailableError, type CallerHeaders } from '@alphintra/strategy-client';
 import { screenAnswer, screenerView, screenOf, type ScreenerBody } from './dto/screener.dto';
@@ -83,14 +82,15 @@ export class ScreenersService {
   /** Known filters must be of the right kind and not retired; unknown ones are the foreign key's to refuse. */
   private async checkUsable(em: EntityManager, uses: FilterUse[]): Promise<void> {
     // FOR SHARE holds off a concurrent retirement until this screener exists, so the policy reaches it.
-    const refs = await em.execute<{ id: string; kind: string; status: string }[]>(
+    const refs = await em.execute<{ id: string; kind: string | null; status: string }[]>(
       `select "id", "kind", "status" from "user_data"."filter_ref" where "id" = any(array[?]::uuid[]) for share`,
       [uses.map((u) => u.id)],
     );
     const byId = new Map(refs.map((r) => [r.id, r]));
     for (const u of uses) {
       const ref = byId.get(u.id);
-      if (ref && ref.kind !== u.kind) throw new FilterKindMismatchError(u.path, ref.kind);
+      // A tombstone (a retirement of a filter never seen) has no kind to mismatch: it is retired.
+      if (ref?.kind && ref.kind !== u.kind) throw new FilterKindMismatchError(u.path, ref.kind);
       if (ref?.status === 'retired') throw new RetiredFilterError(u.path);
     }
   }
