@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { violates } from '../common/constraint';
-import { uuidv7 } from '@alphintra/platform-database';
+import { uuidv7, violates } from '@alphintra/platform-database';
 import { pageOf, type PageQuery } from '@alphintra/platform-http';
 import { watchlistView, type ItemView } from './dto/watchlist.dto';
 import { WatchlistItem } from './watchlist-item.entity';
