@@ -4,3 +4,4 @@ export * from './token-issuer';
 export * from './service-fixture';
 export * from './test-results';
 export * from './pg';
+export * from './fake-strategy';

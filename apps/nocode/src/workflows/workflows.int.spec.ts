@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { parseStrategySpec } from '@alphintra/backtesting';
 import { BacktestCompleted, BacktestFailed, TOPICS } from '@alphintra/contracts';
 import { fromMessage, type CloudEvent } from '@alphintra/platform-messaging';
-import { testKafka, uniqueId } from '@alphintra/testing';
+import { FakeStrategy, testKafka, uniqueId } from '@alphintra/testing';
 import { TEMPLATE_SEED } from '../migrations/0003_templates';
-import { FakeStrategy } from '../testing/fake-strategy';
 import { startNocodeService, until, type NocodeServiceFixture } from '../testing/nocode-service.fixture';
 
 describe('nocode workflows', () => {

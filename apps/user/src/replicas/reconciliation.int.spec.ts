@@ -3,10 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { FilterDefined, InstrumentListed } from '@alphintra/contracts';
-import { captureLog } from '@alphintra/testing';
+import { captureLog, FakeStrategy } from '@alphintra/testing';
 import { loadReconcileEnv } from '../env';
 import { StrategyUnavailableError } from '@alphintra/strategy-client';
-import { FakeStrategy } from '../testing/fake-strategy';
 import { startUserService, type UserServiceFixture } from '../testing/user-service.fixture';
 import { reconcileReplicas } from './reconcile.command';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { FilterDefined, FilterRetired } from '@alphintra/contracts';
-import { FakeStrategy } from '../testing/fake-strategy';
+import { FakeStrategy } from '@alphintra/testing';
 import { startUserService, type UserServiceFixture } from '../testing/user-service.fixture';
 
 describe('custom screeners', () => {

@@ -1,29 +1,47 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface ReceivedRequest {
-  method: string;
-  path: string;
-  query: URLSearchParams;
-  authorization?: string;
-  body: unknown;
+/** One request as strategy received it; compares equal to `{ method, path, authorization, body }` (the query is not an own field). */
+export class ReceivedRequest {
+  readonly #query: URLSearchParams;
+
+  constructor(
+    readonly method: string,
+    /** Without the query string. */
+    readonly path: string,
+    query: URLSearchParams,
+    readonly authorization: string | undefined,
+    readonly body: unknown,
+  ) {
+    this.#query = query;
+  }
+
+  get query(): URLSearchParams {
+    return this.#query;
+  }
 }
 
-/** Stands in for strategy's published API on 127.0.0.1: screens, instruments (paged), filters. */
+/**
+ * Stands in for strategy's published API on 127.0.0.1, for the services that call it: screens,
+ * instruments (paged) and filters (user), strategies and backtests (nocode).
+ */
 export class FakeStrategy {
   received: ReceivedRequest[] = [];
   instruments: object[] = [];
   filters: { numeric: object[]; categorical: object[] } = { numeric: [], categorical: [] };
   pageSize = 2;
   screen: { status: number; body: unknown } = { status: 200, body: { items: [] } };
-  /** `down` drops connections without an answer. */
-  mode: 'up' | 'down' = 'up';
+  strategyIds: string[] = [];
+  backtestIds: string[] = [];
+  /** `down` drops connections without an answer; `reject` answers backtests 422, `busy` 429. */
+  mode: 'up' | 'down' | 'reject' | 'busy' = 'up';
 
   private constructor(private readonly server: Server) {
     server.on('request', (req, res) => {
       void readBody(req).then((body) => {
         const url = new URL(req.url ?? '/', 'http://strategy');
-        this.received.push({ method: req.method ?? '', path: url.pathname, query: url.searchParams, authorization: req.headers.authorization, body });
+        this.received.push(new ReceivedRequest(req.method ?? '', url.pathname, url.searchParams, req.headers.authorization, body));
         if (this.mode === 'down') return void req.socket.destroy();
         const [status, answer] = this.answer(req.method ?? '', url);
         res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
@@ -59,6 +77,18 @@ export class FakeStrategy {
     }
     const kind = /^\/api\/v1\/filters\/(numeric|categorical)$/.exec(url.pathname)?.[1] as 'numeric' | 'categorical' | undefined;
     if (method === 'GET' && kind) return [200, { items: this.filters[kind], nextCursor: null }];
+    if (method === 'POST' && url.pathname === '/api/v1/strategies') {
+      const id = randomUUID();
+      this.strategyIds.push(id);
+      return [201, { id }];
+    }
+    if (method === 'POST' && url.pathname === '/api/v1/backtests') {
+      if (this.mode === 'reject') return [422, { status: 422, detail: 'symbol ZZZZ is not listed' }];
+      if (this.mode === 'busy') return [429, { status: 429, code: 'BACKTEST.TOO_MANY_ACTIVE', detail: 'You have 3 backtests queued or running' }];
+      const id = randomUUID();
+      this.backtestIds.push(id);
+      return [202, { id, status: 'queued' }];
+    }
     return [404, { type: 'about:blank', title: 'Not found', status: 404, detail: `no route ${method} ${url.pathname}` }];
   }
 }
