@@ -3,7 +3,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { pageOf } from '@alphintra/platform-http';
 import { ComplianceLog } from './compliance-log';
 import { logEntryView, type LogsQuery } from './dto/compliance.dto';
-import { verifyChain, type StoredEntry } from './hash-chain';
+import { verdictView } from './hash-chain';
 
 const VERIFY_BATCH = 1000;
 
@@ -19,21 +19,8 @@ export class ComplianceService {
     return pageOf(rows, q.limit, (r) => r.seq, logEntryView);
   }
 
-  /** Recomputes the whole chain from its first entry, in batches. */
+  /** Recomputes the whole chain from its first entry, reading it in batches (constant memory). */
   async verify() {
-    const em = this.em.fork();
-    const log = this.log;
-    async function* all(): AsyncGenerator<StoredEntry> {
-      let after: string | undefined;
-      for (;;) {
-        const batch = await log.page(em, after, VERIFY_BATCH);
-        yield* batch;
-        if (batch.length < VERIFY_BATCH) return;
-        after = batch[batch.length - 1]!.seq;
-      }
-    }
-    const entries: StoredEntry[] = [];
-    for await (const e of all()) entries.push(e);
-    return verifyChain(entries);
+    return verdictView(await this.log.chain.verify(this.em.fork(), { batch: VERIFY_BATCH }));
   }
 }

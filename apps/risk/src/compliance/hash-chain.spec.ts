@@ -27,22 +27,22 @@ describe('compliance log hash chain', () => {
     expect(entryHash(GENESIS_HASH, { ...e, payload: { x: '2', y: 1 } })).toBe(expected);
   });
 
-  it('verifies an intact chain and an empty one', () => {
-    expect(verifyChain(chain(5))).toEqual({ valid: true, entries: 5, firstInvalidSeq: null });
-    expect(verifyChain([])).toEqual({ valid: true, entries: 0, firstInvalidSeq: null });
+  it('verifies an intact chain and an empty one', async () => {
+    expect(await verifyChain(chain(5))).toEqual({ valid: true, entries: 5, firstInvalidSeq: null });
+    expect(await verifyChain([])).toEqual({ valid: true, entries: 0, firstInvalidSeq: null });
   });
 
-  it('names the first entry whose content, hash or link was changed', () => {
+  it('names the first entry whose content, hash or link was changed', async () => {
     const edited = chain(5);
     edited[2] = { ...edited[2]!, payload: { n: 99 } };
-    expect(verifyChain(edited)).toEqual({ valid: false, entries: 5, firstInvalidSeq: '3' });
+    expect(await verifyChain(edited)).toEqual({ valid: false, entries: 5, firstInvalidSeq: '3' });
 
     const relinked = chain(5);
     relinked.splice(1, 1); // a deleted row breaks the link of its successor
-    expect(verifyChain(relinked)).toEqual({ valid: false, entries: 4, firstInvalidSeq: '3' });
+    expect(await verifyChain(relinked)).toEqual({ valid: false, entries: 4, firstInvalidSeq: '3' });
 
     const rehashed = chain(5);
     rehashed[3] = { ...rehashed[3]!, subject: 'x', hash: entryHash(rehashed[3]!.prevHash, { ...rehashed[3]!, subject: 'x' }) };
-    expect(verifyChain(rehashed)).toEqual({ valid: false, entries: 5, firstInvalidSeq: '5' });
+    expect(await verifyChain(rehashed)).toEqual({ valid: false, entries: 5, firstInvalidSeq: '5' });
   });
 });

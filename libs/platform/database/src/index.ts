@@ -8,5 +8,4 @@ export * from './ids';
 export * from './text-array.type';
 export * from './topology-migration';
 export * from './backup';
-export * from './constraint';
-export * from './replica';
+export * from './hash-chain';
