@@ -8,4 +8,6 @@ export * from './ids';
 export * from './text-array.type';
 export * from './topology-migration';
 export * from './backup';
+export * from './constraint';
+export * from './replica';
 export * from './hash-chain';
