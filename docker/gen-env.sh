@@ -46,6 +46,7 @@ umask 077
   echo "AUTH_KEY_ENCRYPTION_KEY=$(key32)"
   echo "AUTH_BOOTSTRAP_ADMIN_PASSWORD=$(password)"
   echo "BROKER_KEK=$(key32)"
+  echo "TRADING_ORDER_RECORD_SIGNING_KEY=$(key32)"
   echo "SMTP_URL="
 } > "$out"
 echo "wrote $out ($topology topology)" >&2

@@ -52,12 +52,14 @@ extra_env() {
     user) echo "-e STRATEGY_URL=http://strategy:3003" ;;
     strategy) echo "-e NOCODE_URL=http://nocode:3007" ;;
     nocode) echo "-e STRATEGY_URL=http://strategy:3003" ;;
+    trading) echo "-e TRADING_ORDER_RECORD_SIGNING_KEY=$TRADING_KEY" ;;
     broker) echo "-e BROKER_KEK=$BROKER_KEK -e BROKER_KEK_ID=kek-1" ;;
     notification) echo "-e SMTP_URL=smtp://127.0.0.1:25" ;;
   esac
 }
 AUTH_KEK=$(key32)
 BROKER_KEK=$(key32)
+TRADING_KEY=$(key32)
 
 started=$SECONDS
 csay "PostgreSQL and Kafka on network $net"

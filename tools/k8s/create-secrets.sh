@@ -3,7 +3,7 @@
 # contains, with random values:
 #   alphintra-postgresql-admin                     in-cluster PostgreSQL superuser
 #   alphintra-<svc>-db, alphintra-<svc>-db-owner   runtime and owner role of each service
-#   alphintra-auth-secrets, alphintra-broker-secrets, alphintra-notification-secrets
+#   alphintra-auth-secrets, alphintra-broker-secrets, alphintra-trading-secrets, alphintra-notification-secrets
 # A Secret that already exists is left alone: replacing a key-encryption key would make
 # the data it encrypts unreadable, and replacing a password would lock the role out.
 #
@@ -54,6 +54,7 @@ done
 emit "$release-auth-secrets" --from-literal=AUTH_KEY_ENCRYPTION_KEY="$(key32)" \
   --from-literal=AUTH_BOOTSTRAP_ADMIN_PASSWORD="$(password)"
 emit "$release-broker-secrets" --from-literal=BROKER_KEK="$(key32)"
+emit "$release-trading-secrets" --from-literal=TRADING_ORDER_RECORD_SIGNING_KEY="$(key32)"
 if [[ -n "$smtp_url" ]]; then
   emit "$release-notification-secrets" --from-literal=SMTP_URL="$smtp_url"
 fi

@@ -267,6 +267,13 @@ BROKER_KEK_ID: {{ $root.Values.broker.kekId | quote }}
       name: {{ include "alphintra.appSecretName" (dict "root" .root "svc" "broker") }}
       key: BROKER_KEK
 {{- end }}
+{{- if eq .name "trading" }}
+- name: TRADING_ORDER_RECORD_SIGNING_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "alphintra.appSecretName" (dict "root" .root "svc" "trading") }}
+      key: TRADING_ORDER_RECORD_SIGNING_KEY
+{{- end }}
 {{- if eq .name "notification" }}
 - name: SMTP_URL
   valueFrom:

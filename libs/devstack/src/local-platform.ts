@@ -22,13 +22,24 @@ export const SERVICE_PORTS: Record<ServiceName | 'gateway', number> = {
 export const APPS = ['gateway', ...SERVICES] as const;
 export type AppName = (typeof APPS)[number];
 
-export type LocalSecrets = Record<ServiceName, ServiceCredentials> & { keys: { authKeyEncryptionKey: string; brokerKek: string; webhookSecret: string } };
+export type LocalSecrets = Record<ServiceName, ServiceCredentials> & {
+  keys: { authKeyEncryptionKey: string; brokerKek: string; webhookSecret: string; tradingOrderRecordKey: string };
+};
 
 export function newSecrets(): LocalSecrets {
   const db = Object.fromEntries(
     SERVICES.map((s) => [s, { ownerPassword: randomBytes(16).toString('hex'), runtimePassword: randomBytes(16).toString('hex') }]),
   ) as Record<ServiceName, ServiceCredentials>;
-  return { ...db, keys: { authKeyEncryptionKey: randomBytes(32).toString('base64'), brokerKek: randomBytes(32).toString('base64'), webhookSecret: randomBytes(32).toString('hex') } };
+  return {
+    ...db,
+    keys: {
+      authKeyEncryptionKey: randomBytes(32).toString('base64'),
+      brokerKek: randomBytes(32).toString('base64'),
+      webhookSecret: randomBytes(32).toString('hex'),
+      // an Ed25519 seed: the order record's checkpoint key (ADR 0033)
+      tradingOrderRecordKey: randomBytes(32).toString('base64'),
+    },
+  };
 }
 
 /** Local credentials and keys, generated once per checkout and kept in the git-ignored state dir. */
@@ -69,6 +80,7 @@ export function envOf(app: AppName, p: PlatformEnv): NodeJS.ProcessEnv {
     AUTH_KEY_ENCRYPTION_KEY: p.secrets.keys.authKeyEncryptionKey,
     BROKER_KEK: p.secrets.keys.brokerKek,
     BROKER_KEK_ID: 'local-1',
+    TRADING_ORDER_RECORD_SIGNING_KEY: p.secrets.keys.tradingOrderRecordKey,
     // a local platform's paper venue fills at any hour, as its simulated feed trades at any hour
     // (tests and demos run at night); the default elsewhere is XNYS regular sessions (ADR 0035)
     BROKER_PAPER_HOURS: 'always',
