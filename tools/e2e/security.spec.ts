@@ -203,7 +203,16 @@ describe('the security matrix through the gateway', () => {
   it('answers 403 to a trader on every operation that needs another role, and lets an admin through', async () => {
     const privileged = ops.filter((o) => o.privileged);
     expect(privileged.map((o) => `${o.method} ${o.path}`)).toEqual(
-      expect.arrayContaining(['put /api/v1/auth/users/{userId}/roles', 'post /api/v1/instruments', 'get /api/v1/compliance/logs', 'put /api/v1/risk/limits/{userId}', 'post /api/v1/blacklist']),
+      expect.arrayContaining([
+        'put /api/v1/auth/users/{userId}/roles',
+        'post /api/v1/instruments',
+        'get /api/v1/compliance/logs',
+        'put /api/v1/risk/limits/{userId}',
+        'post /api/v1/blacklist',
+        // trading's order record (ADR 0033): x-roles compliance, admin; no path ids, so neither OWNED nor SHARED
+        'get /api/v1/compliance/orders/verify',
+        'get /api/v1/compliance/orders/public-key',
+      ]),
     );
     for (const op of privileged) {
       const body = ['post', 'put', 'patch'].includes(op.method) ? { body: '{}', headers: { 'content-type': 'application/json' } } : {};
@@ -211,6 +220,7 @@ describe('the security matrix through the gateway', () => {
     }
     const admin = String((await call(gw, 'POST', '/api/v1/auth/login', { body: ADMIN })).body.accessToken);
     expect((await call(gw, 'GET', '/api/v1/compliance/logs', { token: admin })).status).toBe(200);
+    expect((await call(gw, 'GET', '/api/v1/compliance/orders/verify', { token: admin })).body).toMatchObject({ valid: true });
   });
 
   it('answers 413 to a body over the limit, whether its length is declared or streamed', async () => {

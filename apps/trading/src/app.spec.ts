@@ -1,13 +1,14 @@
 import { startTestService, TestTokenIssuer, type TestService } from '@alphintra/testing';
 import { AppModule, spec } from './app.module';
 import { loadEnv } from './env';
+import { testOrderRecordKey } from './testing/trading-service.fixture';
 
 describe('trading service', () => {
   let svc: TestService;
   let issuer: TestTokenIssuer;
   beforeAll(async () => {
     issuer = await TestTokenIssuer.start();
-    svc = await startTestService(spec, AppModule, loadEnv, issuer.env);
+    svc = await startTestService(spec, AppModule, loadEnv, { ...issuer.env, TRADING_ORDER_RECORD_SIGNING_KEY: testOrderRecordKey() });
   });
   afterAll(async () => {
     await svc?.close();

@@ -3,6 +3,16 @@ import { decimalString } from '@alphintra/contracts';
 import { authEnv } from '@alphintra/platform-auth';
 import { loadServiceEnv } from '@alphintra/platform-http';
 
+/** `openssl rand -base64 32`: the Ed25519 seed the order record's checkpoints are signed with. */
+const ed25519Seed = z
+  .string()
+  .regex(/^[A-Za-z0-9+/]{43}=?$/, 'must be the base64 of exactly 32 bytes (openssl rand -base64 32)')
+  .transform((v) => Buffer.from(v, 'base64'));
+const publicKeys = z
+  .string()
+  .regex(/^([A-Za-z0-9+/]{43}=?)(,[A-Za-z0-9+/]{43}=?)*$/, 'must be base64 Ed25519 public keys (32 bytes each), separated by commas')
+  .transform((v) => v.split(','));
+
 const positiveDecimal = decimalString.refine((v) => !v.startsWith('-') && !/^0(\.0+)?$/.test(v), 'must be a positive decimal string');
 
 export const tradingEnv = {
@@ -21,6 +31,14 @@ export const tradingEnv = {
   TRADING_MARKET_ORDER_MAX_AGE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(30),
   /** How often due DAY orders are expired. */
   TRADING_EXPIRY_SWEEP_MS: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
+  /** The order record's checkpoint key (ADR 0033); its public key is published at /compliance/orders/public-key. */
+  TRADING_ORDER_RECORD_SIGNING_KEY: ed25519Seed,
+  /** Only after a key change: the public keys of the keys before it, so their checkpoints still verify. */
+  TRADING_ORDER_RECORD_PREVIOUS_PUBLIC_KEYS: publicKeys.optional(),
+  /** A signed checkpoint once this many entries followed the last one… */
+  TRADING_ORDER_RECORD_CHECKPOINT_ENTRIES: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+  /** …and at least this often while entries follow it. */
+  TRADING_ORDER_RECORD_CHECKPOINT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
 };
 
 export const loadEnv = (source: NodeJS.ProcessEnv = process.env) => loadServiceEnv('trading', 3004, { ...authEnv.shape, ...tradingEnv }, source);

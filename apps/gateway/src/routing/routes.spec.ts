@@ -10,6 +10,8 @@ describe('gateway routes', () => {
     expect(upstreamOf('/api/v1/quotes?symbols=AAPL')).toBe('strategy');
     expect(upstreamOf('/api/v1/positions/AAPL')).toBe('trading');
     expect(upstreamOf('/api/v1/account/activities')).toBe('trading');
+    expect(upstreamOf('/api/v1/compliance/orders/verify')).toBe('trading');
+    expect(upstreamOf('/api/v1/compliance/logs/verify')).toBe('risk');
     expect(upstreamOf('/api/v1/nope')).toBeUndefined();
   });
 

@@ -37,10 +37,14 @@ export const ROUTES: Record<string, Upstream> = {
   notifications: 'notification',
 };
 
-/** Paths under an area that another service owns (the longer prefix wins): strategy runs the market feed, trading the clock. */
+/**
+ * Paths under an area that another service owns (the longer prefix wins): strategy runs the market
+ * feed, trading the clock; trading keeps the order record, risk the compliance log.
+ */
 export const SUB_ROUTES: Record<string, Upstream> = {
   'market/feed': 'strategy',
   'market/imports': 'strategy',
+  'compliance/orders': 'trading',
 };
 
 /** APIs every service serves for itself at `<prefix>/<service>` (the platform's admin API); also passed through unchanged. */

@@ -3,6 +3,7 @@ import { Trading } from './0002_trading';
 import { Reconciliation } from './0003_reconciliation';
 import { Ledger } from './0004_ledger';
 import { AccountState } from './0005_account_state';
+import { OrderRecord } from './0006_order_record';
 
 /** In order; a migration once released is never edited, only followed. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   { name: '0004_ledger', class: Ledger },
   messagingResilienceMigration('trading_data'),
   { name: '0005_account_state', class: AccountState },
+  { name: '0006_order_record', class: OrderRecord },
 ];

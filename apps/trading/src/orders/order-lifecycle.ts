@@ -3,6 +3,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { LOGGER } from '@alphintra/platform-http';
 import { wire } from '../common/decimal';
+import { recordCause } from '../order-record/order-record';
+import { OrderRecordService } from '../order-record/order-record.service';
 import { OrderPipelineMetrics } from './order-pipeline.metrics';
 import type { Decision, OrderChanges } from './order.decide';
 import type { OrderRow } from './order-row';
@@ -22,12 +24,16 @@ const COLUMNS: Record<keyof OrderChanges, string> = {
   rejectReason: 'reject_reason',
 };
 
-/** Writes what the pure core decided for an order row (locked by the caller): its columns and the transition, with its cause. */
+/**
+ * Writes what the pure core decided for an order row (locked by the caller): its columns and the
+ * transition, with its cause, and the transition's entry in the order record (ADR 0033).
+ */
 @Injectable()
 export class OrderLifecycle {
   constructor(
     @Inject(LOGGER) readonly logger: Logger,
     private readonly pipeline: OrderPipelineMetrics,
+    private readonly record: OrderRecordService,
   ) {}
 
   async apply(em: EntityManager, order: OrderRow, d: Extract<Decision, { ok: true }>, c: Cause, set: Record<string, unknown> = {}): Promise<OrderStatus> {
@@ -42,6 +48,15 @@ export class OrderLifecycle {
        insert into "trading_data"."order_transition" ("order_id", "from_status", "status", "at", "reason", "cause") select "id", ?, ?, ?, ?, ? from changed`,
       [...Object.values(cols), order.id, d.from, d.to, at.toISOString(), d.reason, c.cause],
     );
+    this.record.record(em, {
+      orderId: order.id,
+      userId: order.user_id,
+      from: d.from,
+      to: d.to,
+      reason: d.reason,
+      cause: recordCause(c.cause, { assessmentId: set.assessment_id as string | undefined }),
+      at,
+    });
     if (isTerminal(d.to)) this.pipeline.ended(em, order.created_at, d.to, at);
     Object.assign(order, cols);
     return d.to;

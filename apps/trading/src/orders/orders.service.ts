@@ -11,6 +11,8 @@ import { wire } from '../common/decimal';
 import type { TradingEnv } from '../env';
 import type { OrderBody, OrdersQuery } from './dto/orders.dto';
 import { LedgerService } from '../ledger/ledger.service';
+import { recordCause } from '../order-record/order-record';
+import { OrderRecordService } from '../order-record/order-record.service';
 import { PositionNotFoundError } from '../portfolio/portfolio.errors';
 import { dayOrderExpiry } from './day-session';
 import { decidePlacement } from './order.decide';
@@ -56,6 +58,7 @@ export class OrdersService {
     private readonly outbox: OutboxPublisher,
     private readonly saga: SagaService,
     private readonly ledger: LedgerService,
+    private readonly record: OrderRecordService,
     @Inject(PLATFORM) platform: { env: TradingEnv },
   ) {
     this.env = platform.env;
@@ -145,6 +148,7 @@ export class OrdersService {
     const now = new Date();
     const id = uuidv7(now.getTime());
     const expiresAt = body.timeInForce === 'day' ? dayOrderExpiry(now, this.env.TRADING_SESSION_CLOSE_UTC).toISOString() : null;
+    const cause = flattening ? 'trading:flatten' : 'http:POST /api/v1/orders';
     // The order and its first transition in one statement.
     const [row] = await em.execute<OrderRow[]>(
       `with placed as (
@@ -176,9 +180,10 @@ export class OrdersService {
         now.toISOString(),
         now.toISOString(),
         now.toISOString(),
-        flattening ? 'trading:flatten' : 'http:POST /api/v1/orders',
+        cause,
       ],
     );
+    this.record.record(em, { orderId: id, userId, from: null, to: 'pending_risk', reason: null, cause: recordCause(cause, { idempotencyKey: key }), at: now });
     await this.ledger.post(em, held, placed.ledger, { orderId: id, at: now });
     await this.outbox.record(em, OrderSubmitted, id, {
       ...orderFacts(row!),

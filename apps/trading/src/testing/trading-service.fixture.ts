@@ -1,7 +1,7 @@
 import { InstrumentListed, PriceUpdated, TOPICS, type EventData, type ExecutionReported } from '@alphintra/contracts';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { CloudEvent } from '@alphintra/platform-messaging';
-import { startServiceFixture, until, type ServiceFixture } from '@alphintra/testing';
+import { registerSecret, startServiceFixture, until, type ServiceFixture } from '@alphintra/testing';
 import { AppModule, spec } from '../app.module';
 import { loadEnv, type TradingEnv } from '../env';
 
@@ -15,10 +15,17 @@ export interface TradingServiceFixture extends ServiceFixture<TradingEnv> {
   eventsOf(type: string, subject: string, n?: number): Promise<CloudEvent[]>;
 }
 
-const TABLES = ['instrument_ref', 'account', 'activity', 'order', 'order_transition', 'execution', 'position', 'inbox'];
+const TABLES = ['instrument_ref', 'account', 'activity', 'order', 'order_transition', 'order_record', 'execution', 'position', 'inbox'];
+
+/** An order record signing key (an Ed25519 seed), recorded for the log scan. */
+export const testOrderRecordKey = () => {
+  const key = randomBytes(32).toString('base64');
+  registerSecret(key);
+  return key;
+};
 
 export async function startTradingService(extraEnv: Record<string, string> = {}): Promise<TradingServiceFixture> {
-  const f = await startServiceFixture({ spec, module: AppModule, loadEnv, tables: TABLES, extraEnv });
+  const f = await startServiceFixture({ spec, module: AppModule, loadEnv, tables: TABLES, extraEnv: { TRADING_ORDER_RECORD_SIGNING_KEY: testOrderRecordKey(), ...extraEnv } });
   const events = await f.watch(TOPICS.tradingOrder, TOPICS.tradingPosition);
   const of = (type: string, subject: string) => events.filter((e) => e.type === type && e.subject === subject);
   return {

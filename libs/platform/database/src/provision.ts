@@ -53,7 +53,7 @@ export interface ProvisionOptions {
 }
 
 /** Tables whose rows can only be added: the runtime user gets SELECT and INSERT, nothing else. */
-export const APPEND_ONLY_TABLES: Partial<Record<ServiceName, string[]>> = { risk: ['compliance_log'] };
+export const APPEND_ONLY_TABLES: Partial<Record<ServiceName, string[]>> = { risk: ['compliance_log'], trading: ['order_record', 'order_record_checkpoint'] };
 
 /** Migration bookkeeping: the runtime user has no business there. */
 const OWNER_ONLY_TABLES = ['mikro_orm_migrations'];
