@@ -1,5 +1,7 @@
 import { resolve } from 'node:path';
-import { deploymentFormNames, renderDeploymentForms, type DeploymentForm } from './deployment-forms';
+import { appEnvironments, deploymentFormNames, renderDeploymentForms, type DeploymentForm } from './deployment-forms';
+import { AUTH_HASHING, MEASURED_PEAK, quantityMib, requiredLimitMib } from './measured-memory';
+import { edgeProblems } from './network-edges';
 import { appsIn, loadEnvOf, serviceUrlVariables, variablesRead } from './service-urls';
 import { policyProblems, wiringOf, type AppSchema } from './wiring';
 
@@ -21,6 +23,7 @@ beforeAll(() => {
   forms = renderDeploymentForms(root);
 }, 300_000);
 const form = (name: string) => forms.find((f) => f.name === name)!;
+const wiringEnv = (f: DeploymentForm, app: string) => appEnvironments(f, app).app!;
 
 describe('the URL variables of the env schemas', () => {
   it('are found in every app, each designating an app or an outside server', () => {
@@ -49,6 +52,41 @@ describe.each(deploymentFormNames(root))(
     }
   },
 );
+
+/** The forms whose PostgreSQL and Kafka run in the release (external ones are reached by address, not by pod). */
+const internalForms = deploymentFormNames(root).filter((n) => n.startsWith('kustomize') || /-internal$/.test(n));
+
+describe.each(internalForms)('%s: every network edge the code uses (URLs, Kafka topics, databases), and no other', (name) => {
+  it('the NetworkPolicies allow exactly those edges (tools/k8s/cluster.spec.ts checks the same on the objects the API server stored)', () => {
+    const r = edgeProblems(form(name), apps, schemas);
+    expect(r.problems).toEqual([]);
+    expect(r.allowed).toEqual(expect.arrayContaining(['gateway -> kafka:9092', 'auth -> kafka:9092', 'risk -> postgresql:5432', 'nocode -> strategy:3003']));
+    expect(r.allowed.some((e) => e.startsWith('gateway -> postgresql'))).toBe(false);
+  });
+});
+
+describe.each(deploymentFormNames(root).filter((n) => n !== 'compose'))('%s: memory limits', (name) => {
+  it('every app container may use its measured peak plus the margin (auth: for its password-hashing concurrency)', () => {
+    const f = form(name);
+    const short: string[] = [];
+    for (const app of apps) {
+      const dep = f.objects.find((o) => o.kind === 'Deployment' && o.spec.template.metadata.labels?.['app.kubernetes.io/component'] === app)!;
+      const limit = dep.spec.template.spec.containers[0].resources?.limits?.memory;
+      const concurrency = app === 'auth' ? (schemas.find((s) => s.app === 'auth')!.loadEnv(wiringEnv(f, 'auth')) as { AUTH_PASSWORD_HASH_CONCURRENCY: number }).AUTH_PASSWORD_HASH_CONCURRENCY : undefined;
+      const need = requiredLimitMib(app, concurrency);
+      if (limit === undefined || quantityMib(limit) < need) short.push(`${app}: limit ${limit ?? 'none'} < ${need}Mi (${MEASURED_PEAK[app]!.source})`);
+    }
+    expect(short).toEqual([]);
+  });
+});
+
+it('has a measured peak for every app, and the one of auth includes its hashing', () => {
+  expect(Object.keys(MEASURED_PEAK).sort()).toEqual([...apps].sort());
+  for (const [app, m] of Object.entries(MEASURED_PEAK)) expect({ app, measured: m.mib > 100 }).toEqual({ app, measured: true });
+  expect(AUTH_HASHING.peakMib).toBeGreaterThan(MEASURED_PEAK.auth!.mib - 100);
+  // each concurrent hash beyond the measured concurrency raises auth's need by 128 MiB (plus the margin)
+  expect(requiredLimitMib('auth', AUTH_HASHING.concurrency + 1) - requiredLimitMib('auth', AUTH_HASHING.concurrency)).toBeGreaterThanOrEqual(128);
+});
 
 it('renders every form, each Kubernetes one with NetworkPolicies', () => {
   expect(forms.map((f) => f.name)).toEqual(deploymentFormNames(root));
@@ -88,6 +126,25 @@ describe('the checks are not vacuous', () => {
       'nocode -> strategy:3003 (STRATEGY_URL) is blocked by the NetworkPolicies',
       'user -> trading:3004 is allowed by the NetworkPolicies, but no URL variable of user leads there',
     ]);
+  });
+
+  it('reports a Kafka or database edge a policy blocks, and an infrastructure port it opens that nothing uses', () => {
+    const f = mutate('helm separate-internal', (o) => {
+      const risk = byName(o, 'NetworkPolicy', 'alphintra-risk').spec.egress;
+      risk.splice(risk.findIndex((r: Record<string, any>) => r.to?.[0]?.podSelector?.matchLabels?.['app.kubernetes.io/component'] === 'kafka'), 1); // eslint-disable-line @typescript-eslint/no-explicit-any
+      byName(o, 'NetworkPolicy', 'alphintra-gateway').spec.egress.push({ to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/component': 'postgresql' } } }], ports: [{ protocol: 'TCP', port: 5432 }] });
+      byName(o, 'Deployment', 'alphintra-gateway').spec.template.metadata.labels['alphintra.io/postgres-client'] = 'true';
+      const gatewayToKafka = byName(o, 'NetworkPolicy', 'alphintra-gateway').spec.egress.find((r: Record<string, any>) => r.to?.[0]?.podSelector?.matchLabels?.['app.kubernetes.io/component'] === 'kafka'); // eslint-disable-line @typescript-eslint/no-explicit-any
+      gatewayToKafka.ports.push({ protocol: 'TCP', port: 9093 });
+      byName(o, 'NetworkPolicy', 'alphintra-kafka').spec.ingress[0].ports.push({ protocol: 'TCP', port: 9093 });
+    });
+    expect(edgeProblems(f, apps, schemas).problems.sort()).toEqual(
+      [
+        'extra: gateway -> postgresql:5432 is allowed by the NetworkPolicies, but nothing in the code makes that call',
+        'missing: risk -> kafka:9092 (KAFKA_BROKERS (kafka topics)) is blocked by the NetworkPolicies',
+        'extra: gateway -> kafka:9093 is allowed by the NetworkPolicies, but nothing in the code makes that call',
+      ].sort(),
+    );
   });
 
   it('reports an environment its schema refuses', () => {
