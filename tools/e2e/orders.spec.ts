@@ -111,6 +111,54 @@ describe('the order saga through the gateway', () => {
     expect(new Dec(activities[0]!.balanceAfter).eq(portfolio.cash)).toBe(true);
   });
 
+  it('triggers stops on moving prices: a trailing stop follows the price up and sells on the fall, a stop-loss sells through a gap, a stop-limit buys on the rise', async () => {
+    const password = 'stops password 1234';
+    await call(gw, 'POST', '/api/v1/auth/register', { body: { email: 'stops@e2e.test', password } });
+    const carol = String((await call(gw, 'POST', '/api/v1/auth/login', { body: { email: 'stops@e2e.test', password } })).body.accessToken);
+    expect((await call(gw, 'POST', '/api/v1/account/deposits', { token: carol, body: { amount: '1000000' } })).status).toBe(201);
+    const s = symbols[1];
+    const p = new Dec(((await call(gw, 'GET', `/api/v1/instruments/${s}`, { token: carol })).body as Item).lastPrice);
+    const at = (f: string) => p.times(f).toDecimalPlaces(2).toFixed();
+    const bar = async (date: string, close: string) =>
+      expect((await call(gw, 'POST', `/api/v1/instruments/${s}/bars`, { token: admin, body: [{ date, open: close, high: close, low: close, close, volume: 1000 }] })).status).toBe(200);
+    const status = async (id: string) => String((await call(gw, 'GET', `/api/v1/orders/${id}`, { token: carol })).body.status);
+
+    expect((await settled((await order(carol, { symbol: s, side: 'buy', type: 'market', quantity: '6', timeInForce: 'day' })).body.id, carol)).status).toBe('filled');
+    const placed = await Promise.all([
+      order(carol, { symbol: s, side: 'sell', type: 'stop', quantity: '2', stopPrice: at('0.9'), timeInForce: 'gtc' }),
+      order(carol, { symbol: s, side: 'sell', type: 'trailing_stop', quantity: '2', trailPercent: '10', timeInForce: 'gtc' }),
+      order(carol, { symbol: s, side: 'buy', type: 'stop_limit', quantity: '1', stopPrice: at('1.3'), limitPrice: at('1.35'), timeInForce: 'gtc' }),
+    ]);
+    expect(placed.map((o) => o.status)).toEqual([202, 202, 202]);
+    const [stop, trailing, stopLimit] = placed.map((o) => o.body.id);
+    await eventually('the stops routed', async () => ((await Promise.all(placed.map((o) => status(o.body.id)))).every((x) => x === 'routed') ? true : undefined));
+
+    await bar('2026-02-02', at('1.1')); // the trailing stop's mark rises to 1.1 p: it now triggers at 0.99 p
+    await bar('2026-02-03', at('0.95'));
+    const trailed = await settled(trailing, carol);
+    expect(trailed.status).toBe('filled');
+    expect(new Dec(String(trailed.avgFillPrice)).lte(at('0.99'))).toBe(true);
+    expect(await status(stop)).toBe('routed'); // 0.95 p is above the stop
+
+    await bar('2026-02-04', at('0.5')); // a gap far through the stop: a stop-loss still gets out, at the market
+    const stopped = await settled(stop, carol);
+    expect(stopped.status).toBe('filled');
+    expect(new Dec(String(stopped.avgFillPrice)).lte(at('0.5'))).toBe(true);
+    expect(await status(stopLimit)).toBe('routed');
+
+    await bar('2026-02-05', at('1.32')); // through the buy stop, within its limit
+    const bought = await settled(stopLimit, carol);
+    expect(bought.status).toBe('filled');
+    expect(new Dec(String(bought.avgFillPrice)).gte(at('1.32')) && new Dec(String(bought.avgFillPrice)).lte(at('1.35'))).toBe(true);
+
+    const portfolio = (await call(gw, 'GET', '/api/v1/portfolio', { token: carol })).body as { cash: string; reserved: string; positions: Item[] };
+    expect(portfolio.positions).toEqual([expect.objectContaining({ symbol: s, quantity: expect.stringMatching(/^3(\.0+)?$/) })]);
+    expect(new Dec(portfolio.reserved).isZero()).toBe(true);
+    const fills = (await call(gw, 'GET', '/api/v1/executions', { token: carol })).body.items as Item[];
+    const net = fills.reduce((sum, f) => sum.plus(new Dec(f.quantity).times(f.price).times(f.side === 'sell' ? 1 : -1)), new Dec(0));
+    expect(new Dec(portfolio.cash).eq(new Dec(1000000).plus(net))).toBe(true);
+  });
+
   it('rejects an order over the account limit and one on a blacklisted symbol, with reasons', async () => {
     const limits = { maxOrderNotional: '50', maxPositionNotional: '1000000', maxOpenOrders: 50, maxOrdersPerDay: 500, allowedSides: ['buy', 'sell'], allowedSymbols: null };
     expect((await call(gw, 'PUT', `/api/v1/risk/limits/${aliceId}`, { token: admin, body: limits })).status).toBe(200);

@@ -4,6 +4,7 @@ import { Reconciliation } from './0003_reconciliation';
 import { Ledger } from './0004_ledger';
 import { AccountState } from './0005_account_state';
 import { OrderRecord } from './0006_order_record';
+import { OrderTypes } from './0007_order_types';
 
 /** In order; a migration once released is never edited, only followed. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   messagingResilienceMigration('trading_data'),
   { name: '0005_account_state', class: AccountState },
   { name: '0006_order_record', class: OrderRecord },
+  { name: '0007_order_types', class: OrderTypes },
 ];

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { parseDecimal } from '@alphintra/money';
 import { wire, wireOrNull } from '../common/decimal';
-import type { OrderFacts } from './order.decide';
+import type { OrderFacts, OrderType } from './order.decide';
 import type { OrderStatus } from './order-state';
 
 /** An `order` row as PostgreSQL answers it (NUMERIC as strings). */
@@ -12,10 +12,13 @@ export interface OrderRow {
   request_hash: string;
   symbol: string;
   side: 'buy' | 'sell';
-  type: 'market' | 'limit';
+  type: OrderType;
   quantity: string;
   limit_price: string | null;
-  time_in_force: 'day' | 'gtc';
+  stop_price: string | null;
+  trail_price: string | null;
+  trail_percent: string | null;
+  time_in_force: 'day' | 'gtc' | 'ioc' | 'fok' | 'opg' | 'cls';
   reference_price: string;
   reserve_price: string;
   /** Cash a buy still holds. */
@@ -96,6 +99,9 @@ export const orderView = (o: OrderRow, history: TransitionRow[]) => ({
   type: o.type,
   quantity: wire(o.quantity),
   limitPrice: wireOrNull(o.limit_price),
+  stopPrice: wireOrNull(o.stop_price),
+  trailPrice: wireOrNull(o.trail_price),
+  trailPercent: wireOrNull(o.trail_percent),
   timeInForce: o.time_in_force,
   filledQuantity: wire(o.filled_quantity),
   avgFillPrice: wireOrNull(o.avg_fill_price),
@@ -118,4 +124,7 @@ export const orderFacts = (o: OrderRow) => ({
   quantity: wire(o.quantity),
   limitPrice: wireOrNull(o.limit_price),
   timeInForce: o.time_in_force,
+  stopPrice: wireOrNull(o.stop_price),
+  trailPrice: wireOrNull(o.trail_price),
+  trailPercent: wireOrNull(o.trail_percent),
 });

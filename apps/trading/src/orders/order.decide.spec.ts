@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { Dec } from '@alphintra/money';
 import { applyLedger, noPosition, type AccountBalances } from '../ledger/ledger';
-import { decide, decidePlacement, withinWorst, type Holdings, type OrderEvent, type OrderFacts, type PlacementInput } from './order.decide';
+import { decide, decidePlacement, withinWorst, type Holdings, type OrderEvent, type OrderFacts, type OrderType, type PlacementInput } from './order.decide';
 import { isTerminal } from './order-state';
 
 const d = (v: string | number) => new Dec(v);
@@ -24,6 +24,31 @@ const order = (o: Partial<OrderFacts> = {}): OrderFacts => ({
   buyingPowerAtPlacement: d(0),
   expiresAt: null,
   ...o,
+});
+
+describe('placement of stops and trailing stops', () => {
+  const stopCaps = { marketBuffer: d('0.01'), maxQuantity: d(1e6), maxNotional: d(1e9) };
+  const h: Holdings = { state: 'active', cash: d(100_000), reservedCash: d(0), quantity: d(100), reservedShares: d(0) };
+  const placed = (p: Partial<PlacementInput>) => decidePlacement({ side: 'buy', type: 'stop', quantity: d(10), limitPrice: null, lastPrice: d(100), ...stopCaps, ...p }, h);
+
+  it('a buy stop reserves at its stop (or the market, if already past it) plus the buffer; a stop_limit at its limit', () => {
+    expect(placed({ stopPrice: d(110) })).toMatchObject({ worstPrice: d('111.1'), reservedCash: d('1111'), referencePrice: d(110) });
+    expect(placed({ stopPrice: d(90) })).toMatchObject({ worstPrice: d(101) });
+    expect(placed({ type: 'stop_limit', stopPrice: d(110), limitPrice: d(112) })).toMatchObject({ worstPrice: d(112), reservedCash: d(1120) });
+  });
+
+  it('a trailing buy reserves at the furthest trigger its trail allows from the last price, plus the buffer', () => {
+    expect(placed({ type: 'trailing_stop', trailPrice: d(5) })).toMatchObject({ worstPrice: d('106.05') });
+    expect(placed({ type: 'trailing_stop', trailPercent: d(10) })).toMatchObject({ worstPrice: d('111.1') });
+    expect(placed({ type: 'trailing_stop', trailPercent: d(10), lastPrice: null })).toEqual({ refused: 'no_price' });
+  });
+
+  it('a sell stop or trailing stop gets out at the market once triggered (no bound but the least price); a sell trail too wide for the price is refused', () => {
+    expect(placed({ side: 'sell', stopPrice: d(95) })).toMatchObject({ worstPrice: d('0.00000001'), reservedShares: d(10), referencePrice: d(95) });
+    expect(placed({ side: 'sell', type: 'trailing_stop', trailPrice: d(100) })).toEqual({ refused: 'trail_too_wide', last: d(100) });
+    expect(placed({ side: 'sell', type: 'trailing_stop', trailPrice: d(20) })).toMatchObject({ worstPrice: d('0.00000001') });
+    expect(placed({ side: 'sell', type: 'stop_limit', stopPrice: d(95), limitPrice: d(94) })).toMatchObject({ worstPrice: d(94) });
+  });
 });
 
 describe('placing an order', () => {
@@ -111,7 +136,8 @@ describe('deciding on an order', () => {
 type Action =
   | { t: 'deposit'; cents: number }
   | { t: 'withdraw'; cents: number }
-  | { t: 'place'; side: 'buy' | 'sell'; type: 'market' | 'limit'; symbol: number; quantity: number; last: number; limitPct: number }
+  /** `limitPct`: the limit or stop as a percentage of the last price (a trailing stop trails by limitPct % 50 + 1 percent). */
+  | { t: 'place'; side: 'buy' | 'sell'; type: OrderType; symbol: number; quantity: number; last: number; limitPct: number }
   | { t: 'risk'; i: number; approve: boolean }
   | { t: 'fill'; i: number; part: number; pricePct: number; execution: number }
   | { t: 'cancel'; i: number }
@@ -129,7 +155,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
     fc.record({
       t: fc.constant('place' as const),
       side: fc.constantFrom('buy', 'sell' as const),
-      type: fc.constantFrom('market', 'limit' as const),
+      type: fc.constantFrom<OrderType>('market', 'limit', 'stop', 'stop_limit', 'trailing_stop'),
       symbol: fc.integer({ min: 0, max: 1 }),
       quantity: fc.integer({ min: 1, max: 100 }),
       last: fc.integer({ min: 100, max: 20_000 }),
@@ -201,7 +227,16 @@ function simulate(actions: Action[]) {
       const pos = positions.get(symbol)!;
       const last = d(a.last).div(100);
       const p = decidePlacement(
-        { side: a.side, type: a.type, quantity: d(a.quantity), limitPrice: a.type === 'limit' ? last.times(a.limitPct).div(100).toDecimalPlaces(2) : null, lastPrice: last, ...caps },
+        {
+          side: a.side,
+          type: a.type,
+          quantity: d(a.quantity),
+          limitPrice: a.type === 'limit' || a.type === 'stop_limit' ? last.times(a.limitPct).div(100).toDecimalPlaces(2) : null,
+          stopPrice: a.type === 'stop' || a.type === 'stop_limit' ? last.times(a.limitPct).div(100).toDecimalPlaces(2) : null,
+          trailPercent: a.type === 'trailing_stop' ? d((a.limitPct % 50) + 1) : null,
+          lastPrice: last,
+          ...caps,
+        },
         { state: 'active', ...account, quantity: pos.quantity, reservedShares: pos.reservedShares },
       );
       if ('refused' in p) {

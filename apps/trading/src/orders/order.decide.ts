@@ -8,10 +8,12 @@ import { transition, type OrderInput, type OrderStatus } from './order-state';
  * events it publishes. The services only load, call this, persist what it says and publish.
  * Nothing here reads a clock or a database.
  */
+export type OrderType = 'market' | 'limit' | 'stop' | 'stop_limit' | 'trailing_stop';
+
 export interface OrderFacts {
   status: OrderStatus;
   side: 'buy' | 'sell';
-  type: 'market' | 'limit';
+  type: OrderType;
   submittedAt: Date;
   quantity: Dec;
   filledQuantity: Dec;
@@ -142,9 +144,14 @@ function fill(o: OrderFacts, quantity: Dec, price: Dec): Decision {
 
 export interface PlacementInput {
   side: 'buy' | 'sell';
-  type: 'market' | 'limit';
+  type: OrderType;
   quantity: Dec;
   limitPrice: Dec | null;
+  /** A stop's or stop_limit's trigger. */
+  stopPrice?: Dec | null;
+  /** A trailing stop's distance from the best price since placement: a price, or a percentage (0–100). */
+  trailPrice?: Dec | null;
+  trailPercent?: Dec | null;
   lastPrice: Dec | null;
   /** A market order's protection around the last price, as a fraction (0.01 = 1 %). */
   marketBuffer: Dec;
@@ -167,6 +174,7 @@ export type PlacementRefusal =
   | { refused: 'account_halted' }
   | { refused: 'reduce_only' }
   | { refused: 'no_price' }
+  | { refused: 'trail_too_wide'; last: Dec }
   | { refused: 'quantity_cap'; max: Dec }
   | { refused: 'notional_cap'; notional: Dec; max: Dec }
   | { refused: 'sell_beyond_holdings'; available: Dec };
@@ -185,29 +193,66 @@ export interface Placement {
 }
 
 /**
- * What placing an order holds and promises. A buy reserves quantity × its reserve price (the
- * limit, or the last price plus the buffer) and never fills above it; a sell reserves its shares
- * and is refused beyond what the account holds and has not committed to other open sells.
- * Orders are valued at the market: a buy at its reserve price, a sell at the higher of its
- * limit and the last price, so an absurd limit cannot make an order look small.
+ * The worst price an order of its type may fill at, from what is known at placement (`last`: the
+ * last price, required where the type needs it). A limit (or a stop_limit once triggered) is held
+ * to its limit. Anything that fills at the market after a trigger is held to the trigger plus the
+ * market buffer: a buy stop at its stop price (or the market, if the market is already past it), a
+ * trailing buy at the furthest trigger its trail allows from the last price (the trigger only
+ * moves towards the market). A market that gaps beyond it cancels the buy at the venue instead of
+ * filling it — the reservation is never exceeded. A sell stop or trailing stop is an order to get
+ * out at the market once triggered (a stop-loss that a gap cancelled would fail when it matters
+ * most): it has no bound but the least price, and selling shares held can break no money invariant.
+ */
+/** The least price a decimal(38, 8) can say: a sell stop's worst price (no bound). */
+const LEAST_PRICE = new Dec('0.00000001');
+
+export function worstPriceOf(p: PlacementInput, last: Dec | null): Dec | 'no_price' | 'trail_too_wide' {
+  const up = (d: Dec) => d.times(p.marketBuffer.plus(1)).toDecimalPlaces(8, Dec.ROUND_DOWN);
+  const down = (d: Dec) => d.times(new Dec(1).minus(p.marketBuffer)).toDecimalPlaces(8, Dec.ROUND_UP);
+  const buy = p.side === 'buy';
+  switch (p.type) {
+    case 'limit':
+    case 'stop_limit':
+      return p.limitPrice!;
+    case 'market':
+      if (!last) return 'no_price';
+      return buy ? up(last) : down(last);
+    case 'stop': {
+      if (!buy) return LEAST_PRICE;
+      return up(last ? Dec.max(p.stopPrice!, last) : p.stopPrice!);
+    }
+    case 'trailing_stop': {
+      if (!last) return 'no_price';
+      const trigger = p.trailPrice
+        ? buy
+          ? last.plus(p.trailPrice)
+          : last.minus(p.trailPrice)
+        : last.times(buy ? new Dec(100).plus(p.trailPercent!) : new Dec(100).minus(p.trailPercent!)).div(100);
+      if (!trigger.gt(0)) return 'trail_too_wide';
+      return buy ? up(trigger) : LEAST_PRICE;
+    }
+  }
+}
+
+/**
+ * What placing an order holds and promises. A buy reserves quantity × its worst price (the
+ * limit, or the market or trigger plus the buffer — worstPriceOf) and never fills above it; a
+ * sell reserves its shares and is refused beyond what the account holds and has not committed
+ * to other open sells. Orders are valued at the market: a buy at its reserve price, a sell at
+ * the higher of its limit, stop and the last price, so an absurd price cannot make an order look small.
  */
 export function decidePlacement(p: PlacementInput, h: Holdings): Placement | PlacementRefusal {
   if (h.state === 'halted' && !(p.flattening && p.side === 'sell')) return { refused: 'account_halted' };
   if (h.state === 'reduce_only' && p.side === 'buy') return { refused: 'reduce_only' };
   if (p.quantity.gt(p.maxQuantity)) return { refused: 'quantity_cap', max: p.maxQuantity };
   const last = p.lastPrice;
-  if (p.type === 'market' && !last) return { refused: 'no_price' };
-  const referencePrice = p.limitPrice ?? last!;
-  let reservePrice: Dec;
-  let worstPrice: Dec;
-  if (p.side === 'buy') {
-    reservePrice = p.limitPrice ?? last!.times(p.marketBuffer.plus(1)).toDecimalPlaces(8, Dec.ROUND_DOWN);
-    worstPrice = reservePrice;
-  } else {
-    reservePrice = referencePrice;
-    worstPrice = p.limitPrice ?? last!.times(new Dec(1).minus(p.marketBuffer)).toDecimalPlaces(8, Dec.ROUND_UP);
-  }
-  const valuation = p.side === 'buy' ? reservePrice : Dec.max(p.limitPrice ?? 0, last ?? 0);
+  const worst = worstPriceOf(p, last);
+  if (worst === 'no_price') return { refused: 'no_price' };
+  if (worst === 'trail_too_wide') return { refused: 'trail_too_wide', last: last! };
+  const worstPrice = worst;
+  const referencePrice = p.limitPrice ?? p.stopPrice ?? last ?? worstPrice;
+  const reservePrice = p.side === 'buy' ? worstPrice : referencePrice;
+  const valuation = p.side === 'buy' ? reservePrice : Dec.max(p.limitPrice ?? 0, p.stopPrice ?? 0, last ?? 0);
   const notional = p.quantity.times(valuation);
   if (notional.gt(p.maxNotional)) return { refused: 'notional_cap', notional, max: p.maxNotional };
   const availableQuantity = h.quantity.minus(h.reservedShares);

@@ -34,6 +34,14 @@ export class DelistedSymbolError extends DomainError {
   }
 }
 
+export class TrailTooWideError extends DomainError {
+  constructor(last: string) {
+    super('ORDER.TRAIL_TOO_WIDE', 'unprocessable', `A sell's trail must leave its trigger above 0; the last price is ${last}.`, [
+      { path: 'trailPrice', message: `must leave the trigger (last price ${last} minus the trail) above 0` },
+    ]);
+  }
+}
+
 export class NoPriceError extends DomainError {
   constructor(symbol: string) {
     super('ORDER.NO_PRICE', 'unprocessable', `There is no last price for ${symbol} to reserve a market order against.`, [{ path: 'symbol', message: 'has no last price yet' }]);

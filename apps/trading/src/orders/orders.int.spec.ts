@@ -179,6 +179,53 @@ describe('trading orders, the order saga and the portfolio', () => {
     expect(execs.nextCursor).toEqual(expect.any(String));
   });
 
+  it('places stops, stop-limits and trailing stops with their reservations, and routes them as trading.order.* v2', async () => {
+    const carol = randomUUID();
+    await deposit(carol, '100000');
+    const stop = await place(carol, { symbol: 'AAPL', side: 'buy', type: 'stop', quantity: '10', stopPrice: '110', timeInForce: 'gtc' });
+    expect(stop.status).toBe(202);
+    expect(stop.body).toMatchObject({ type: 'stop', stopPrice: '110', limitPrice: null, trailPrice: null, trailPercent: null, timeInForce: 'gtc' });
+    const [submitted] = await f.eventsOf(OrderSubmitted.type, stop.body.id);
+    expect({ version: submitted!.version, ...(submitted!.data as object) }).toMatchObject({ version: 2, type: 'stop', stopPrice: '110', referencePrice: '110', worstPrice: '111.1', lastPrice: '100' });
+    expect(dec((await account(carol))!.reserved).eq(1111)).toBe(true); // 10 × 110 × 1.01
+    await approve(stop.body, carol);
+    const [routed] = await f.eventsOf(OrderRouted.type, stop.body.id);
+    expect({ version: routed!.version, ...(routed!.data as object) }).toMatchObject({ version: 2, type: 'stop', stopPrice: '110', worstPrice: '111.1', trailPrice: null });
+
+    const stopLimit = (await place(carol, { symbol: 'AAPL', side: 'buy', type: 'stop_limit', quantity: '1', stopPrice: '105', limitPrice: '106', timeInForce: 'day' })).body;
+    expect((await f.eventsOf(OrderSubmitted.type, stopLimit.id))[0]!.data).toMatchObject({ worstPrice: '106', limitPrice: '106', stopPrice: '105' });
+    const trailing = (await place(carol, { symbol: 'AAPL', side: 'buy', type: 'trailing_stop', quantity: '2', trailPercent: '2.5', timeInForce: 'gtc' })).body;
+    expect(trailing).toMatchObject({ type: 'trailing_stop', trailPercent: '2.5', trailPrice: null });
+    expect((await f.eventsOf(OrderSubmitted.type, trailing.id))[0]!.data).toMatchObject({ worstPrice: '103.525' }); // 100 × 1.025 × 1.01
+    const ioc = await place(carol, limitBuy({ timeInForce: 'ioc' }));
+    expect(ioc.body).toMatchObject({ timeInForce: 'ioc', expiresAt: null });
+  });
+
+  it('refuses prices an order type does not take, and times in force it is not offered with (400 naming the field), writing nothing', async () => {
+    const dave = randomUUID();
+    await deposit(dave, '1000');
+    const before = await state();
+    const cases: [Record<string, unknown>, string][] = [
+      [{ type: 'stop' }, 'stopPrice'],
+      [{ type: 'stop', stopPrice: '90', limitPrice: '91' }, 'limitPrice'],
+      [{ type: 'stop_limit', stopPrice: '90' }, 'limitPrice'],
+      [{ type: 'limit', limitPrice: '90', stopPrice: '91' }, 'stopPrice'],
+      [{ type: 'trailing_stop' }, 'trailPrice'],
+      [{ type: 'trailing_stop', trailPrice: '1', trailPercent: '1' }, 'trailPrice'],
+      [{ type: 'trailing_stop', trailPercent: '100' }, 'trailPercent'],
+      [{ type: 'market', trailPercent: '5' }, 'trailPercent'],
+      [{ type: 'stop', stopPrice: '90', timeInForce: 'ioc' }, 'timeInForce'],
+      [{ type: 'market', timeInForce: 'opg' }, 'timeInForce'],
+    ];
+    for (const [o, field] of cases) {
+      const r = await place(dave, { symbol: 'AAPL', side: 'buy', quantity: '1', timeInForce: 'gtc', ...o });
+      expect({ o, status: r.status, paths: r.body.errors?.map((e: { path: string }) => e.path) }).toEqual({ o, status: 400, paths: expect.arrayContaining([field]) });
+    }
+    const wide = await place(dave, { symbol: 'AAPL', side: 'sell', type: 'trailing_stop', quantity: '1', trailPrice: '100', timeInForce: 'gtc' });
+    expect({ status: wide.status, code: wide.body.code }).toEqual({ status: 422, code: 'ORDER.TRAIL_TOO_WIDE' }); // no shares either: the trail is said first
+    expect(await state()).toEqual(before);
+  });
+
   it('reserves a market buy at the last price plus the buffer, and submits (not rejects) beyond buying power', async () => {
     const bob = randomUUID();
     await deposit(bob, '100');
@@ -290,8 +337,8 @@ describe('trading orders, the order saga and the portfolio', () => {
     ['limitPrice', limitBuy({ limitPrice: undefined })],
     ['limitPrice', { symbol: 'AAPL', side: 'buy', type: 'market', quantity: '1', limitPrice: '100', timeInForce: 'day' }],
     ['side', limitBuy({ side: 'short' })],
-    ['type', limitBuy({ type: 'stop' })],
-    ['timeInForce', limitBuy({ timeInForce: 'ioc' })],
+    ['type', limitBuy({ type: 'stop_loss' })],
+    ['timeInForce', limitBuy({ timeInForce: 'gtd' })],
     ['symbol', limitBuy({ symbol: 'aapl' })],
     ['extra', limitBuy({ extra: 1 })],
   ])('refuses a bad %s with 400 naming it, changing nothing', async (field, body) => {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { OrderSubmitted } from '@alphintra/contracts';
+import { OrderSubmittedV2 } from '@alphintra/contracts';
 import { Dec, formatDecimal, parseDecimal } from '@alphintra/money';
 import { uuidv7 } from '@alphintra/platform-database';
 import { DomainError, PLATFORM, pageOf } from '@alphintra/platform-http';
@@ -32,6 +32,7 @@ import {
   OrderQuantityCapError,
   ReduceOnlyError,
   SellBeyondHoldingsError,
+  TrailTooWideError,
   UnknownSymbolError,
 } from './orders.errors';
 
@@ -128,6 +129,9 @@ export class OrdersService {
         type: body.type,
         quantity: parseDecimal(body.quantity),
         limitPrice: body.limitPrice === undefined ? null : parseDecimal(body.limitPrice),
+        stopPrice: body.stopPrice === undefined ? null : parseDecimal(body.stopPrice),
+        trailPrice: body.trailPrice === undefined ? null : parseDecimal(body.trailPrice),
+        trailPercent: body.trailPercent === undefined ? null : parseDecimal(body.trailPercent),
         lastPrice: ref.last_price === null ? null : parseDecimal(ref.last_price),
         marketBuffer: this.marketBuffer,
         maxQuantity: parseDecimal(this.env.TRADING_MAX_ORDER_QUANTITY),
@@ -140,6 +144,7 @@ export class OrdersService {
       if (placed.refused === 'account_halted') throw new AccountHaltedError(held.status.reason);
       if (placed.refused === 'reduce_only') throw new ReduceOnlyError(held.status.reason);
       if (placed.refused === 'no_price') throw new NoPriceError(body.symbol);
+      if (placed.refused === 'trail_too_wide') throw new TrailTooWideError(formatDecimal(placed.last));
       if (placed.refused === 'quantity_cap') throw new OrderQuantityCapError(formatDecimal(placed.max));
       if (placed.refused === 'notional_cap') throw new OrderNotionalCapError(formatDecimal(placed.notional, 2), formatDecimal(placed.max));
       throw new SellBeyondHoldingsError(formatDecimal(placed.available));
@@ -152,9 +157,10 @@ export class OrdersService {
     // The order and its first transition in one statement.
     const [row] = await em.execute<OrderRow[]>(
       `with placed as (
-         insert into "trading_data"."order" ("id", "user_id", "idempotency_key", "request_hash", "symbol", "side", "type", "quantity", "limit_price", "time_in_force",
-           "reference_price", "reserve_price", "worst_price", "reserved", "reserved_shares", "buying_power", "expires_at", "status", "created_at", "updated_at")
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending_risk', ?, ?) returning *
+         insert into "trading_data"."order" ("id", "user_id", "idempotency_key", "request_hash", "symbol", "side", "type", "quantity", "limit_price", "stop_price",
+           "trail_price", "trail_percent", "time_in_force", "reference_price", "reserve_price", "worst_price", "reserved", "reserved_shares", "buying_power", "expires_at",
+           "status", "created_at", "updated_at")
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending_risk', ?, ?) returning *
        ), first as (
          insert into "trading_data"."order_transition" ("order_id", "from_status", "status", "at", "reason", "cause") select "id", null, 'pending_risk', ?, null, ? from placed
        )
@@ -169,6 +175,9 @@ export class OrdersService {
         body.type,
         body.quantity,
         body.limitPrice ?? null,
+        body.stopPrice ?? null,
+        body.trailPrice ?? null,
+        body.trailPercent ?? null,
         body.timeInForce,
         wire(placed.referencePrice),
         wire(placed.reservePrice),
@@ -185,7 +194,7 @@ export class OrdersService {
     );
     this.record.record(em, { orderId: id, userId, from: null, to: 'pending_risk', reason: null, cause: recordCause(cause, { idempotencyKey: key }), at: now });
     await this.ledger.post(em, held, placed.ledger, { orderId: id, at: now });
-    await this.outbox.record(em, OrderSubmitted, id, {
+    await this.outbox.record(em, OrderSubmittedV2, id, {
       ...orderFacts(row!),
       referencePrice: wire(placed.referencePrice),
       buyingPower: wire(placed.buyingPower),

@@ -7,7 +7,7 @@ import {
   OrderFilled,
   OrderPartiallyFilled,
   OrderRejected,
-  OrderRouted,
+  OrderRoutedV2,
   PositionChanged,
   type AssessmentApproved,
   type AssessmentRejected,
@@ -117,7 +117,7 @@ export class SagaService {
     const base = { orderId: order.id, userId: order.user_id, symbol: order.symbol };
     const when = at.toISOString();
     for (const p of d.publish) {
-      if (p === 'routed') await this.outbox.record(em, OrderRouted, order.id, { ...orderFacts(order), assessmentId: o.assessmentId!, routedAt: when, worstPrice: wireOrNull(order.worst_price) ?? undefined });
+      if (p === 'routed') await this.outbox.record(em, OrderRoutedV2, order.id, { ...orderFacts(order), assessmentId: o.assessmentId!, routedAt: when, worstPrice: wireOrNull(order.worst_price) });
       else if (p === 'rejected') await this.outbox.record(em, OrderRejected, order.id, { ...base, reasons: o.event.kind === 'risk_rejected' ? o.event.reasons : [d.reason ?? 'rejected'], rejectedAt: when });
       else if (p === 'cancel_requested') await this.outbox.record(em, OrderCancelRequested, order.id, { ...base, requestedAt: when, reason: d.reason ?? undefined });
       else if (p === 'cancelled') await this.outbox.record(em, OrderCancelled, order.id, { ...base, filledQuantity: wire(order.filled_quantity), cancelledAt: when });
