@@ -31,6 +31,12 @@ export const tradingEnv = {
   TRADING_MARKET_ORDER_MAX_AGE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(30),
   /** How often due DAY orders are expired. */
   TRADING_EXPIRY_SWEEP_MS: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
+  /** How often the equity sweep looks for a new minute (and a new XNYS close) to write points for (ADR 0037); 0: never (a test drives it). */
+  TRADING_EQUITY_SWEEP_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+  /** How far back a sweep looks for changes beyond the minute before (a price or a fill stamped a little late). */
+  TRADING_EQUITY_LOOKBACK_SECONDS: z.coerce.number().int().min(0).max(3_600).default(120),
+  /** How long 1-minute equity points are kept; daily points are kept forever. */
+  TRADING_EQUITY_MINUTE_RETENTION_DAYS: z.coerce.number().int().min(1).max(366).default(32),
   /** The order record's checkpoint key (ADR 0033); its public key is published at /compliance/orders/public-key. */
   TRADING_ORDER_RECORD_SIGNING_KEY: ed25519Seed,
   /** Only after a key change: the public keys of the keys before it, so their checkpoints still verify. */

@@ -5,6 +5,7 @@ import { Ledger } from './0004_ledger';
 import { AccountState } from './0005_account_state';
 import { OrderRecord } from './0006_order_record';
 import { OrderTypes } from './0007_order_types';
+import { EquityHistory } from './0008_equity_history';
 
 /** In order; a migration once released is never edited, only followed. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   { name: '0005_account_state', class: AccountState },
   { name: '0006_order_record', class: OrderRecord },
   { name: '0007_order_types', class: OrderTypes },
+  { name: '0008_equity_history', class: EquityHistory },
 ];
