@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { pgUrl, repoRoot, startInfra, type InfraMode } from '@alphintra/devinfra';
+import { runBenchmarks } from './benchmarks';
 import { scanResults, summary } from './log-scan';
 
 /**
@@ -39,6 +40,7 @@ async function main(): Promise<number> {
   const port = (what: string, fallback: number) => Number(process.env[`ALPHINTRA_TEST_${what}_PORT`] ?? fallback);
   const infra = await startInfra({ name: 'test', pgPort: port('PG', 55_432), kafkaPort: port('KAFKA', 59_092), durable: false }, mode === 'external' ? undefined : mode);
   let status: number;
+  let benchStatus = 0;
   try {
     status = await teeStep(
       'tests',
@@ -54,6 +56,12 @@ async function main(): Promise<number> {
       },
       join(results, 'logs', 'run.log'),
     );
+    // figures printed, never asserted (ALPHINTRA_TEST_BENCH=0 skips them)
+    if (process.env.ALPHINTRA_TEST_BENCH === '0') process.stdout.write('\n\x1b[1m==> benchmarks: skipped (ALPHINTRA_TEST_BENCH=0)\x1b[0m\n');
+    else {
+      const env = { ...process.env, ALPHINTRA_TEST_INFRA: 'external', ALPHINTRA_PG_URL: pgUrl(infra.postgres), ALPHINTRA_KAFKA_BROKERS: infra.kafka.brokers.join(',') };
+      benchStatus = await runBenchmarks(root, env, join(results, 'logs', 'benchmarks.log'));
+    }
   } finally {
     await infra.stop();
   }
@@ -86,7 +94,7 @@ async function main(): Promise<number> {
   for (const l of scan.leaks) process.stdout.write(`${l.file}:${l.line}: ${l.kind}: ${l.excerpt}\n`);
   process.stdout.write(`${summary(scan)}\n`);
   process.stdout.write(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
-  return status === 0 && containerStatus === 0 && failed === 0 && scan.leaks.length === 0 ? 0 : 1;
+  return status === 0 && benchStatus === 0 && containerStatus === 0 && failed === 0 && scan.leaks.length === 0 ? 0 : 1;
 }
 
 main().then(
