@@ -79,6 +79,19 @@ async function main(): Promise<number> {
       join(results, 'logs', 'testcontainers.log'),
     );
   }
+  // the chart installed into a real API server with simulated nodes, for each topology (ADR 0034)
+  let clusterStatus = 0;
+  if (process.env.ALPHINTRA_TEST_CLUSTER === '0') {
+    process.stdout.write('\n\x1b[1m==> the chart in a local Kubernetes control plane: skipped (ALPHINTRA_TEST_CLUSTER=0)\x1b[0m\n');
+  } else {
+    clusterStatus = await teeStep(
+      'the chart in a local Kubernetes control plane (kube-apiserver 1.32 + kwok: helm install of each topology, upgrade, rollback, test)',
+      'bash',
+      [join(root, 'tools', 'k8s', 'cluster.sh'), 'test', join(results, 'cluster.json')],
+      { ...process.env, ALPHINTRA_TEST_INFRA: 'external', JEST_MAX_WORKERS: '1' },
+      join(results, 'logs', 'cluster.log'),
+    );
+  }
   let passed = 0;
   let failed = 0;
   let skipped = 0;
@@ -94,7 +107,7 @@ async function main(): Promise<number> {
   for (const l of scan.leaks) process.stdout.write(`${l.file}:${l.line}: ${l.kind}: ${l.excerpt}\n`);
   process.stdout.write(`${summary(scan)}\n`);
   process.stdout.write(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
-  return status === 0 && benchStatus === 0 && containerStatus === 0 && failed === 0 && scan.leaks.length === 0 ? 0 : 1;
+  return status === 0 && benchStatus === 0 && containerStatus === 0 && clusterStatus === 0 && failed === 0 && scan.leaks.length === 0 ? 0 : 1;
 }
 
 main().then(
