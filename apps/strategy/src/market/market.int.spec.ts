@@ -127,13 +127,14 @@ describe('market data: feeds, quotes and intraday bars', () => {
       expect(n).toBeLessThanOrEqual(Math.ceil(seconds) + 2);
     }
     expect(trades).toBeGreaterThan(prices.length * 3);
-    // each last price carries the symbol's book as quoted then: the paper venue fills on it
+    // each last price carries the symbol's book as it stood when the price was sent: the paper venue
+    // fills on it (the quote itself may never reach the compacted topic: a newer one replaces it in
+    // the publisher's batch, ADR 0024)
     for (const { data: p } of prices) {
       expect(p).toEqual({ symbol: p.symbol, price: p.price, at: p.at, bid: expect.any(String), bidSize: expect.any(String), ask: expect.any(String), askSize: expect.any(String) });
-      expect(new Dec(p.ask!).gt(p.bid!)).toBe(true);
+      const [bid, ask, price] = [new Dec(p.bid!), new Dec(p.ask!), new Dec(p.price)];
+      expect({ symbol: p.symbol, crossed: !ask.gt(bid), nearTheBook: price.gte(bid.times('0.95')) && price.lte(ask.times('1.05')) }).toEqual({ symbol: p.symbol, crossed: false, nearTheBook: true });
     }
-    const last = prices.at(-1)!.data; // a quote published before it, on its own topic (read by the tap in its own time)
-    await until('the quote a last price carries', async () => f.tap.of<Quote>(QuoteUpdated.type).some((e) => e.data.symbol === last.symbol && e.data.bid === last.bid && e.data.ask === last.ask), (seen) => seen, 10_000);
 
     const [row] = await f.em().execute<{ part: string; open: string; volume: string }[]>(
       `select tableoid::regclass::text as "part", "open"::text as "open", "volume"::text as "volume" from "strategy_data"."intraday_bar" where "symbol" = 'MKTA' and "start" = ?`,
