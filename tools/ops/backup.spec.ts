@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { ClientConfig } from 'pg';
 import { repoRoot } from '@alphintra/devinfra';
 import { databaseFor, ownerRoleOf, provision, runtimeUserOf, schemaOf, snapshotSchema, type SchemaSnapshot, type Topology } from '@alphintra/platform-database';
-import { outcome, provisionTestInstallation, testInfra, withClient, type TestInstallation } from '@alphintra/testing';
+import { outcome, provisionTestInstallation, registerSecret, testInfra, withClient, type TestInstallation } from '@alphintra/testing';
 import { FIXTURE_ROWS, fixtureSql, OWNER_FIXTURE_SQL } from './backup.fixtures';
 
 // The commands the backup CronJobs run, from the build, on real migrations and PostgreSQL.
@@ -41,13 +42,17 @@ async function dropAndReprovision(inst: TestInstallation, s: Svc): Promise<void>
   await provision({ admin, topology: inst.topology, credentials: inst.credentials, services: [s], naming: inst.naming });
 }
 
+/** Keys a service's configuration requires besides its database (trading signs its order record's checkpoints). */
+const serviceKeys = { TRADING_ORDER_RECORD_SIGNING_KEY: randomBytes(32).toString('base64') };
+registerSecret(serviceKeys.TRADING_ORDER_RECORD_SIGNING_KEY);
+
 beforeAll(async () => {
   if (!built) throw new Error('dist/ is missing: run `npm run build` first (tools/run.sh test does)');
   for (const t of TOPOLOGIES_UNDER_TEST) {
     const inst = (installs[t] = await provisionTestInstallation(t, UNDER_TEST));
     for (const s of UNDER_TEST) {
-      // `migrate` validates the service's whole configuration first; it does not call auth
-      const migrated = node(`dist/apps/${s}/src/main.js`, ['migrate'], { ...inst.envFor(s), AUTH_JWKS_URL: 'http://127.0.0.1:9/jwks' });
+      // `migrate` validates the service's whole configuration first; it does not call auth (nor sign anything)
+      const migrated = node(`dist/apps/${s}/src/main.js`, ['migrate'], { ...inst.envFor(s), AUTH_JWKS_URL: 'http://127.0.0.1:9/jwks', ...serviceKeys });
       if (migrated.code !== 0) throw new Error(`${s} migrate exited ${migrated.code}: ${migrated.out}`);
       await withClient(connect(inst, s, 'runtime'), async (c) => {
         for (const sql of fixtureSql[s]) await c.query(sql);
