@@ -14,7 +14,9 @@ if [[ -z ${ALPHINTRA_CONTAINER_ENGINE:-} ]]; then
   if [[ -S /var/run/docker.sock ]] && docker info >/dev/null 2>&1; then ALPHINTRA_CONTAINER_ENGINE=docker; else ALPHINTRA_CONTAINER_ENGINE=podman; fi
 fi
 export ALPHINTRA_CONTAINER_ENGINE
-export PODMAN_SOCKET=${PODMAN_SOCKET:-/run/podman/podman.sock}
+# our own service on its own socket: a podman service someone started on the default socket lacks
+# the containers.conf below (its containers then fail to set their rlimits here)
+export PODMAN_SOCKET=${PODMAN_SOCKET:-/run/alphintra/podman.sock}
 
 csay() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 cdie() { echo "error: $*" >&2; exit 1; }

@@ -3,7 +3,7 @@
 # starts through `podman system service` (ADR 0029); `make test` runs apps/broker this way.
 #   tools/containers/tc-suite.sh PROJECT [RESULTS_JSON] [jest args...]
 # The environment podman needs (a Docker engine needs none of it) is set here:
-#   DOCKER_HOST=unix:///run/podman/podman.sock  TESTCONTAINERS_RYUK_DISABLED=true
+#   DOCKER_HOST=unix:///run/alphintra/podman.sock  TESTCONTAINERS_RYUK_DISABLED=true
 #   TESTCONTAINERS_HOST_OVERRIDE=localhost      (CONTAINERS_CONF for the service: env.sh)
 set -euo pipefail
 source "$(dirname "$0")/env.sh"

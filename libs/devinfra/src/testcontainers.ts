@@ -15,7 +15,8 @@ import type { PostgresServer } from './postgres';
  * ALPHINTRA_TC_POSTGRES_IMAGE / ALPHINTRA_TC_KAFKA_IMAGE name others.
  */
 
-export const PODMAN_SOCKET = process.env.PODMAN_SOCKET ?? '/run/podman/podman.sock';
+/** The podman service tools/containers/env.sh starts for the tests: its own socket, never a service someone else started with other settings. */
+export const PODMAN_SOCKET = process.env.PODMAN_SOCKET ?? '/run/alphintra/podman.sock';
 const LOCAL_IMAGES = { postgres: 'localhost/alphintra-postgres:15', kafka: `localhost/alphintra-kafka:${KAFKA_VERSION}` };
 const OFFICIAL_IMAGES = { postgres: 'postgres:15', kafka: `apache/kafka:${KAFKA_VERSION}` };
 const PG_PASSWORD = 'alphintra-container-admin';
