@@ -5,6 +5,7 @@ import { CALENDAR_COVERS, sessionsBetween } from '@alphintra/market-calendar';
 import { LOGGER, PLATFORM } from '@alphintra/platform-http';
 import type { TradingEnv } from '../env';
 import { EquityRepository } from './equity.repository';
+import { PeriodicTask } from '@alphintra/platform-jobs';
 
 const PRUNE_BATCH = 10_000;
 const DAY_MS = 86_400_000;
@@ -33,8 +34,7 @@ export interface SweepResult {
  */
 @Injectable()
 export class EquitySweepService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private task?: PeriodicTask;
 
   constructor(
     private readonly em: EntityManager,
@@ -44,17 +44,12 @@ export class EquitySweepService implements OnApplicationBootstrap, OnApplication
 
   onApplicationBootstrap(): void {
     if (this.platform.env.TRADING_EQUITY_SWEEP_MS === 0) return;
-    this.timer = setInterval(() => {
-      this.running ??= this.sweep(new Date())
-        .catch((err) => this.logger.warn({ err }, 'equity sweep failed; the next one retries'))
-        .finally(() => (this.running = undefined));
-    }, this.platform.env.TRADING_EQUITY_SWEEP_MS);
-    this.timer.unref();
+    this.task = new PeriodicTask({ name: 'equity sweep', everyMs: this.platform.env.TRADING_EQUITY_SWEEP_MS, logger: this.logger, run: () => this.sweep(new Date()) });
+    this.task.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.task?.stop();
   }
 
   /** Writes what is due at `now`; null when another replica holds the sweep. */

@@ -5,6 +5,7 @@ import { checkpointSigner, CommitTimeAppender, trustedKeys, type CheckpointSigne
 import { LOGGER, PLATFORM } from '@alphintra/platform-http';
 import type { TradingEnv } from '../env';
 import { orderRecordLog, type OrderRecordEntry, type OrderRecordInput } from './order-record';
+import { PeriodicTask } from '@alphintra/platform-jobs';
 
 const VERIFY_BATCH = 1000;
 
@@ -20,8 +21,7 @@ export class OrderRecordService implements OnModuleInit, OnApplicationBootstrap,
   readonly signer: CheckpointSigner;
   private readonly appender: CommitTimeAppender<OrderRecordInput, OrderRecordEntry>;
   private readonly keys: ReturnType<typeof trustedKeys>;
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private task?: PeriodicTask;
 
   constructor(
     private readonly em: EntityManager,
@@ -40,17 +40,13 @@ export class OrderRecordService implements OnModuleInit, OnApplicationBootstrap,
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.checkpoint()
-        .catch((err) => this.logger.warn({ err }, 'order record checkpoint failed; the next one retries'))
-        .finally(() => (this.running = undefined));
-    }, this.platform.env.TRADING_ORDER_RECORD_CHECKPOINT_SECONDS * 1000);
-    this.timer.unref();
+    const everyMs = this.platform.env.TRADING_ORDER_RECORD_CHECKPOINT_SECONDS * 1000;
+    this.task = new PeriodicTask({ name: 'order record checkpoint', everyMs, logger: this.logger, run: () => this.checkpoint() });
+    this.task.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.task?.stop();
   }
 
   /** Records a transition when the transaction of `em` (the one persisting it) commits. */

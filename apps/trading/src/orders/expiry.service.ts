@@ -5,6 +5,7 @@ import { LOGGER, PLATFORM } from '@alphintra/platform-http';
 import type { TradingEnv } from '../env';
 import type { OrderRow } from './order-row';
 import { SagaService } from './saga.service';
+import { PeriodicTask } from '@alphintra/platform-jobs';
 
 const BATCH = 200;
 
@@ -15,8 +16,7 @@ const BATCH = 200;
  */
 @Injectable()
 export class ExpiryService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private task?: PeriodicTask;
 
   constructor(
     private readonly em: EntityManager,
@@ -26,17 +26,12 @@ export class ExpiryService implements OnApplicationBootstrap, OnApplicationShutd
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.expireDue(new Date())
-        .catch((err) => this.logger.warn({ err }, 'order expiry sweep failed; the next one retries'))
-        .finally(() => (this.running = undefined));
-    }, this.platform.env.TRADING_EXPIRY_SWEEP_MS);
-    this.timer.unref();
+    this.task = new PeriodicTask({ name: 'order expiry sweep', everyMs: this.platform.env.TRADING_EXPIRY_SWEEP_MS, logger: this.logger, run: () => this.expireDue(new Date()) });
+    this.task.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.task?.stop();
   }
 
   /** Expires every open order due at `now`; returns how many it moved. */
